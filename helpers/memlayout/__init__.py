@@ -1,0 +1,1 @@
+"""memlayout: see and measure how NumPy arrays live in memory."""

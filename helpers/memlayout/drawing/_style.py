@@ -1,0 +1,64 @@
+"""Shared look of every memlayout figure: palette, font, and figure creation.
+
+Every drawing builds its figure here, with :class:`matplotlib.figure.Figure` rather than
+pyplot, so a figure displays once in Jupyter and leaves no global pyplot state.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+#: Font of all text in the figures; it ships with matplotlib, so it is on every machine.
+FONT = "DejaVu Sans Mono"
+
+#: Fixed palette (colour-blind safe, after Okabe & Ito), named by role.
+PALETTE = {
+    "used": "#56B4E9",  # bytes an array uses
+    "used_edge": "#0072B2",
+    "unused": "#EEEEEE",  # bytes of the owner the array does not use
+    "unused_edge": "#9E9E9E",
+    "accent": "#E69F00",  # the element or axis being explained
+    "accent_edge": "#B07800",
+    "copy": "#009E73",  # a new buffer made by a copy
+    "copy_edge": "#006B4E",
+    "padding": "#FFFFFF",  # struct padding, drawn hatched
+    "text": "#222222",
+    "muted": "#777777",
+    "error": "#D55E00",
+}
+
+#: One colour per axis, for stride arrows and axis labels.
+AXIS_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+#: Size of one drawn cell in inches.
+CELL = 0.42
+
+
+def axis_colour(axis: int) -> str:
+    """Return the colour of `axis` (cycling past six axes)."""
+    return AXIS_COLOURS[axis % len(AXIS_COLOURS)]
+
+
+def new_figure(width: float, height: float) -> tuple[Figure, object]:
+    """Create a figure of `width` × `height` inches with one frameless axes in data units.
+
+    The axes uses one data unit per inch, so cell positions can be given in inches.
+    """
+    fig = Figure(figsize=(max(width, 1.0), max(height, 0.5)), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, max(width, 1.0))
+    ax.set_ylim(0, max(height, 0.5))
+    ax.set_axis_off()
+    return fig, ax
+
+
+def cell(ax, x: float, y: float, text: str = "", *, face: str, edge: str,
+         width: float = CELL, height: float = CELL, fontsize: float = 8,
+         hatch: str | None = None, color: str = PALETTE["text"]) -> None:
+    """Draw one cell with its lower-left corner at (`x`, `y`) and `text` centred in it."""
+    ax.add_patch(Rectangle((x, y), width, height, facecolor=face, edgecolor=edge,
+                           linewidth=1.0, hatch=hatch))
+    if text:
+        ax.text(x + width / 2, y + height / 2, text, ha="center", va="center",
+                fontsize=fontsize, family=FONT, color=color)
