@@ -1,0 +1,365 @@
+"""Where an array's elements sit in the buffer that owns them.
+
+This module is the model layer of memlayout: it imports NumPy only, never matplotlib.
+:func:`layout` describes an array by byte offsets *relative to the owner's first byte*,
+never by raw addresses, so everything derived from it is the same on every run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import reduce
+
+import numpy as np
+
+from memlayout._checks import require_ndarray
+
+#: Views with at most this many elements have their used bytes computed element by element.
+_EXACT_LIMIT = 1 << 16
+
+
+@dataclass(frozen=True, repr=False)
+class Layout:
+    """Description of one array's place in the buffer that owns its memory.
+
+    Build it with :func:`layout`; every attribute is computed in O(1), only
+    :meth:`element_offsets` touches every element.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        The array's shape.
+    strides : tuple of int
+        Bytes to step in the buffer for one step along each axis (may be 0 or negative).
+    dtype : numpy.dtype
+        The array's dtype.
+    offset : int
+        Byte offset of element ``[0, ..., 0]`` from the owner's first byte.
+    buffer_nbytes : int
+        Size in bytes of the owner's buffer.
+    owner : object
+        The object that holds the memory: the ndarray at the end of the ``.base`` chain, or
+        the ``bytes``, ``mmap.mmap``, ``memoryview`` ... an array was made from.
+    """
+
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]
+    dtype: np.dtype
+    offset: int
+    buffer_nbytes: int
+    owner: object = field(repr=False, compare=False)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes of one element."""
+        return self.dtype.itemsize
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes."""
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return math.prod(self.shape)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the elements would take if each were stored once (``size * itemsize``)."""
+        return self.size * self.itemsize
+
+    @property
+    def owner_type(self) -> str:
+        """Name of the owner's type, e.g. ``'ndarray'``, ``'bytes'``, ``'mmap'``."""
+        return type(self.owner).__name__
+
+    @property
+    def c_contiguous(self) -> bool:
+        """True when the elements fill one block in row-major (C) order, as ``flags``."""
+        return _contiguous(self.shape, self.strides, self.itemsize, reversed(range(self.ndim)))
+
+    @property
+    def f_contiguous(self) -> bool:
+        """True when the elements fill one block in column-major (Fortran) order."""
+        return _contiguous(self.shape, self.strides, self.itemsize, range(self.ndim))
+
+    @property
+    def zero_stride_axes(self) -> tuple[int, ...]:
+        """Axes of length > 1 whose stride is 0: each element there repeats one in memory."""
+        return tuple(k for k, (n, s) in enumerate(zip(self.shape, self.strides, strict=True))
+                     if n > 1 and s == 0)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Byte range ``(start, stop)`` of the owner that holds all elements.
+
+        ``stop - start`` is the smallest block that contains every element; it is
+        ``(offset, offset)`` for an array with no elements.
+        """
+        if self.size == 0:
+            return (self.offset, self.offset)
+        low = self.offset + sum(s * (n - 1) for n, s in zip(self.shape, self.strides, strict=True) if s < 0)
+        high = self.offset + sum(s * (n - 1) for n, s in zip(self.shape, self.strides, strict=True) if s > 0)
+        return (low, high + self.itemsize)
+
+    @property
+    def in_bounds(self) -> bool:
+        """True when every element lies inside the owner's buffer.
+
+        Only arrays built with ``as_strided`` and wrong strides can be out of bounds.
+        """
+        start, stop = self.span
+        return self.size == 0 or (start >= 0 and stop <= self.buffer_nbytes)
+
+    @property
+    def overlapping(self) -> bool:
+        """True when two different indices reach the same bytes (zero or overlapping strides)."""
+        if self.size <= 1:
+            return False
+        if self.zero_stride_axes:
+            return True
+        return not _nested(self.shape, self.strides, self.itemsize)
+
+    def element_offset(self, index: tuple[int, ...]) -> int:
+        """Byte offset from the owner's first byte of the element at `index`.
+
+        This is the address arithmetic ``offset + Σ index[k] * strides[k]``.
+
+        Parameters
+        ----------
+        index : tuple of int
+            One integer per axis; negative integers count from the end, as in NumPy.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> import numpy as np, memlayout
+        >>> a = np.arange(12, dtype=np.int64).reshape(3, 4)
+        >>> memlayout.layout(a).element_offset((2, 1))
+        72
+        """
+        index = _normalise_index(index, self.shape)
+        return self.offset + sum(i * s for i, s in zip(index, self.strides, strict=True))
+
+    def element_offsets(self) -> np.ndarray:
+        """Byte offset from the owner's first byte of every element.
+
+        Returns
+        -------
+        numpy.ndarray
+            An ``intp`` array of the array's shape. It costs ``size * 8`` bytes: use it on
+            arrays you would print, not on a billion elements.
+
+        Examples
+        --------
+        >>> import numpy as np, memlayout
+        >>> a = np.arange(8, dtype=np.int32)
+        >>> memlayout.layout(a[::-3]).element_offsets()
+        array([28, 16,  4])
+        """
+        offsets = np.full(self.shape, self.offset, dtype=np.intp)
+        for axis, (n, s) in enumerate(zip(self.shape, self.strides, strict=True)):
+            step = np.arange(n, dtype=np.intp) * s
+            offsets += step.reshape((n,) + (1,) * (self.ndim - axis - 1))
+        return offsets
+
+    def touches(self, start: int, stop: int) -> bool:
+        """Whether any element of the array has a byte in the owner range ``[start, stop)``.
+
+        Exact for arrays of up to 65,536 elements and for every array whose strides do not
+        overlap (slices, transposes, reshapes, broadcasts). For a larger array with
+        overlapping strides (``as_strided``, ``sliding_window_view``) it answers whether the
+        range holds a byte of the span on the lattice of the strides' common divisor.
+        """
+        lo, hi = self.span
+        if self.size == 0 or stop <= max(start, lo) or start >= hi:
+            return False
+        shape, strides, base = _positive_axes(self.shape, self.strides, self.offset)
+        if not shape:
+            return True
+        if self.size <= _EXACT_LIMIT:
+            firsts = self.element_offsets().ravel()
+            return bool(np.any((firsts < stop) & (firsts + self.itemsize > start)))
+        if _nested(shape, strides, self.itemsize):
+            last_start = _greatest_element_start(shape, strides, base, stop - 1)
+            return last_start is not None and last_start + self.itemsize > start
+        step = reduce(math.gcd, strides)
+        first = base + max(0, -(-(start - self.itemsize + 1 - base) // step)) * step
+        return first < stop and first <= hi - self.itemsize
+
+    def shares_owner(self, other: Layout) -> bool:
+        """True when `other` describes an array over the same owner object."""
+        return self.owner is other.owner
+
+    def __repr__(self) -> str:
+        return (f"Layout(shape={self.shape}, strides={self.strides}, dtype={self.dtype}, "
+                f"offset={self.offset}, owner={self.owner_type} of {self.buffer_nbytes} B)")
+
+
+def layout(a: np.ndarray) -> Layout:
+    """Describe where the elements of `a` sit in the buffer that owns its memory.
+
+    The owner is found by following ``.base`` (through the helper object that
+    ``as_strided`` and ``sliding_window_view`` leave in the chain) to the ndarray that
+    allocated the memory, or to the ``bytes``, ``bytearray``, ``mmap.mmap`` or
+    ``memoryview`` the array was made from.
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        Any array: a view, a memmap, a field of a structured array, 0-d or empty.
+
+    Returns
+    -------
+    Layout
+
+    Raises
+    ------
+    TypeError
+        If `a` is not a NumPy array.
+
+    Examples
+    --------
+    >>> import numpy as np, memlayout
+    >>> a = np.arange(12, dtype=np.int64).reshape(3, 4)
+    >>> memlayout.layout(a[1:, ::2])
+    Layout(shape=(2, 2), strides=(32, 16), dtype=int64, offset=32, owner=ndarray of 96 B)
+    """
+    require_ndarray(a, "layout")
+    owner = find_owner(a)
+    start, nbytes = _buffer_extent(owner)
+    return Layout(
+        shape=a.shape,
+        strides=a.strides,
+        dtype=a.dtype,
+        offset=a.__array_interface__["data"][0] - start,
+        buffer_nbytes=nbytes,
+        owner=owner,
+    )
+
+
+def find_owner(a: np.ndarray) -> object:
+    """Follow ``.base`` from `a` to the object that holds its memory.
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+
+    Returns
+    -------
+    object
+        ``a`` itself when it owns its data; otherwise the last object of the chain.
+    """
+    obj = a
+    while _is_array_like(obj) and obj.base is not None:
+        obj = obj.base
+    return obj
+
+
+def _is_array_like(obj: object) -> bool:
+    """True for ndarrays and the helper objects NumPy puts in a view's ``.base`` chain."""
+    return isinstance(obj, np.ndarray) or (
+        hasattr(obj, "__array_interface__") and hasattr(obj, "base"))
+
+
+def _buffer_extent(owner: object) -> tuple[int, int]:
+    """Return the address of the owner's first byte and its size in bytes."""
+    if isinstance(owner, np.ndarray):
+        low, high = np.lib.array_utils.byte_bounds(owner)
+        return low, high - low
+    if _is_array_like(owner):
+        interface = owner.__array_interface__
+        as_array = np.ndarray(interface["shape"], np.dtype(interface["typestr"]),
+                              strides=interface.get("strides"))
+        return interface["data"][0], as_array.nbytes
+    try:
+        raw = np.frombuffer(owner, dtype=np.uint8)
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"memlayout cannot locate the memory of a {type(owner).__name__} "
+            "(the array's owner); it handles ndarrays and objects with the buffer "
+            "protocol such as bytes, bytearray, memoryview and mmap.mmap") from err
+    return raw.__array_interface__["data"][0], raw.nbytes
+
+
+def _contiguous(shape, strides, itemsize, axes) -> bool:
+    """NumPy's contiguity rule: axes of length 1 do not count, empty arrays are contiguous."""
+    if math.prod(shape) == 0:
+        return True
+    expected = itemsize
+    for k in axes:
+        if shape[k] == 1:
+            continue
+        if strides[k] != expected:
+            return False
+        expected *= shape[k]
+    return True
+
+
+def _positive_axes(shape, strides, offset):
+    """Drop axes that add no new bytes and turn negative strides positive.
+
+    Returns the remaining lengths and strides, largest stride first, and the offset of the
+    element with the lowest address, so that ``base + Σ i·s`` (all terms ≥ 0) lists the
+    same element starts as the original array.
+    """
+    base = offset
+    pairs = []
+    for n, s in zip(shape, strides, strict=True):
+        if n == 1 or s == 0:
+            continue
+        if s < 0:
+            base += s * (n - 1)
+            s = -s
+        pairs.append((s, n))
+    pairs.sort(reverse=True)
+    return tuple(n for _, n in pairs), tuple(s for s, _ in pairs), base
+
+
+def _nested(shape, strides, itemsize) -> bool:
+    """True when no two elements overlap: each stride clears everything the smaller ones reach."""
+    shape, strides, _ = _positive_axes(shape, strides, 0)
+    reach = itemsize
+    for n, s in zip(reversed(shape), reversed(strides), strict=True):
+        if s < reach:
+            return False
+        reach = s * (n - 1) + reach
+    return True
+
+
+def _greatest_element_start(shape, strides, base, limit):
+    """The largest element start ``<= limit`` of a nested lattice, or None if there is none."""
+    remaining = limit - base
+    if remaining < 0:
+        return None
+    start = base
+    for n, s in zip(shape, strides, strict=True):
+        i = min(n - 1, remaining // s)
+        start += i * s
+        remaining -= i * s
+    return start
+
+
+def _normalise_index(index, shape):
+    """Turn `index` into a tuple of non-negative ints, or raise a clear IndexError."""
+    if isinstance(index, (int, np.integer)):
+        index = (index,)
+    index = tuple(index)
+    if len(index) != len(shape):
+        raise IndexError(
+            f"give one integer per axis: the array has {len(shape)} axes, "
+            f"the index {index} has {len(index)}")
+    out = []
+    for axis, (i, n) in enumerate(zip(index, shape, strict=True)):
+        if not isinstance(i, (int, np.integer)) or isinstance(i, (bool, np.bool_)):
+            raise IndexError(f"index {index}: axis {axis} needs an integer, not {i!r}")
+        j = int(i) + n if i < 0 else int(i)
+        if not 0 <= j < n:
+            raise IndexError(f"index {i} is out of range for axis {axis} of length {n}")
+        out.append(j)
+    return tuple(out)
