@@ -171,26 +171,56 @@ class Layout:
     def touches(self, start: int, stop: int) -> bool:
         """Whether any element of the array has a byte in the owner range ``[start, stop)``.
 
-        Exact for arrays of up to 65,536 elements and for every array whose strides do not
-        overlap (slices, transposes, reshapes, broadcasts). For a larger array with
+        Examples
+        --------
+        >>> import numpy as np, memlayout
+        >>> every_other = memlayout.layout(np.zeros(6, dtype=np.int64)[::2])
+        >>> every_other.touches(0, 8), every_other.touches(8, 16)
+        (True, False)
+        """
+        return bool(self.touched_cells(np.array([start]), stop - start)[0])
+
+    def touched_cells(self, starts: np.ndarray, width: int) -> np.ndarray:
+        """For each owner range ``[start, start + width)``, whether an element has a byte in it.
+
+        Exact for arrays of up to 65,536 elements and for every array whose elements do
+        not overlap (slices, transposes, reshapes, broadcasts). For a larger array with
         overlapping strides (``as_strided``, ``sliding_window_view``) it answers whether the
         range holds a byte of the span on the lattice of the strides' common divisor.
+
+        Parameters
+        ----------
+        starts : array_like of int
+            First byte of each range, relative to the owner.
+        width : int
+            Bytes in each range.
+
+        Returns
+        -------
+        numpy.ndarray of bool
         """
+        starts = np.asarray(starts, dtype=np.int64)
         lo, hi = self.span
-        if self.size == 0 or stop <= max(start, lo) or start >= hi:
-            return False
+        hit = (starts < hi) & (starts + width > lo)
+        if self.size == 0:
+            return np.zeros(starts.shape, dtype=bool)
         shape, strides, base = _positive_axes(self.shape, self.strides, self.offset)
         if not shape:
-            return True
+            return hit
         if self.size <= _EXACT_LIMIT:
-            firsts = self.element_offsets().ravel()
-            return bool(np.any((firsts < stop) & (firsts + self.itemsize > start)))
+            firsts = np.unique(self.element_offsets())
+            # the first element that ends after the range begins must start before it ends
+            k = np.searchsorted(firsts, starts - self.itemsize, side="right")
+            found = np.minimum(k, firsts.size - 1)
+            return hit & (k < firsts.size) & (firsts[found] < starts + width)
         if _nested(shape, strides, self.itemsize):
-            last_start = _greatest_element_start(shape, strides, base, stop - 1)
-            return last_start is not None and last_start + self.itemsize > start
+            last = [_greatest_element_start(shape, strides, base, int(s) + width - 1)
+                    for s in starts]
+            return hit & np.array([e is not None and e + self.itemsize > s
+                                   for e, s in zip(last, starts, strict=True)], dtype=bool)
         step = reduce(math.gcd, strides)
-        first = base + max(0, -(-(start - self.itemsize + 1 - base) // step)) * step
-        return first < stop and first <= hi - self.itemsize
+        first = base + np.maximum(0, -(-(starts - self.itemsize + 1 - base) // step)) * step
+        return hit & (first < starts + width) & (first <= hi - self.itemsize)
 
     def shares_owner(self, other: Layout) -> bool:
         """True when `other` describes an array over the same owner object."""
