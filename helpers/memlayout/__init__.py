@@ -6,6 +6,7 @@ a picture (``show*``) or a number (the measurements).
 """
 
 from memlayout.broadcast import Broadcast, Operand, broadcast_layout
+from memlayout.drawing.array import show
 from memlayout.indexing import Selection, index_layout
 from memlayout.model import Layout, find_owner, layout
 from memlayout.structs import DtypeLayout, Segment, dtype_layout
@@ -22,4 +23,5 @@ __all__ = [
     "find_owner",
     "index_layout",
     "layout",
+    "show",
 ]
