@@ -8,36 +8,36 @@ a picture (``show*``) or a number (the measurements).
 from memlayout.broadcast import Broadcast, Operand, broadcast_layout
 from memlayout.drawing.array import show
 from memlayout.drawing.index import show_index
-from memlayout.indexing import Selection, index_layout
-from memlayout.model import Layout, find_owner, layout
-from memlayout.structs import DtypeLayout, Segment, dtype_layout
 from memlayout.drawing.residency import show_residency
+from memlayout.indexing import Selection, index_layout
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
 from memlayout.measure.peak import PeakMemory, peak_memory
 from memlayout.measure.residency import Residency, residency
+from memlayout.model import Layout, find_owner, layout
+from memlayout.structs import DtypeLayout, Segment, dtype_layout
 
 __all__ = [
-    "show_residency",
-    "residency",
-    "peak_memory",
-    "copy_bandwidth",
-    "bandwidth",
-    "Residency",
-    "PeakMemory",
     "Bandwidth",
     "Broadcast",
     "DtypeLayout",
     "Layout",
     "Operand",
+    "PeakMemory",
+    "Residency",
     "Segment",
     "Selection",
+    "bandwidth",
     "broadcast_layout",
+    "copy_bandwidth",
     "dtype_layout",
     "find_owner",
     "index_layout",
     "layout",
+    "peak_memory",
+    "residency",
     "show",
     "show_index",
+    "show_residency",
 ]
 
 
