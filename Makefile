@@ -1,0 +1,62 @@
+# The NumPy memory workshop. Set-up is two commands: `make lab` and `make test` (README.md).
+# Everything installs into .venv/ at the repository root; nothing is registered elsewhere.
+
+PYTHON ?= python3
+VENV := .venv
+ifeq ($(OS),Windows_NT)
+BIN := $(VENV)/Scripts
+EXE := .exe
+else
+BIN := $(VENV)/bin
+EXE :=
+endif
+PY := $(BIN)/python$(EXE)
+# Reinstall only when the pinned dependencies (pyproject.toml) change.
+STAMP := $(VENV)/.installed
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+FIRST_NOTEBOOK := $(notdir $(firstword $(NOTEBOOKS)))
+# Extra arguments for JupyterLab, e.g. ARGS="--no-browser --port 8899".
+ARGS ?=
+# One notebook for `make test` or `make refresh`, e.g. NB=notebooks/00_setup_check.ipynb.
+NB ?=
+
+ifneq ($(NB),)
+ifeq ($(wildcard $(NB)),)
+$(error NB=$(NB) does not exist; the notebooks are: $(NOTEBOOKS))
+endif
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help lab test lint refresh clean
+
+help:
+	@echo "make lab      set up .venv if needed, then open the notebooks in JupyterLab"
+	@echo "              (ARGS=\"--no-browser --port 8899\" passes options to JupyterLab)"
+	@echo "make test     set up .venv if needed, lint, run the unit tests and every notebook"
+	@echo "              (NB=notebooks/NN_name.ipynb runs one notebook)"
+	@echo "make lint     ruff over helpers/, tests/, tools/ and the notebooks"
+	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
+	@echo "make clean    remove .venv and the caches"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --editable '.[workshop]'
+	@touch $@
+
+lab: $(STAMP)
+	cd notebooks && JUPYTER_PREFER_ENV_PATH=1 ../$(BIN)/jupyter lab $(FIRST_NOTEBOOK) $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check
+
+test: lint
+	$(PY) -m pytest -q $(NB)
+
+refresh: $(STAMP)
+	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+clean:
+	rm -rf $(VENV) .hypothesis .ruff_cache
