@@ -7,6 +7,7 @@ a picture (``show*``) or a number (the measurements).
 
 from memlayout.broadcast import Broadcast, Operand, broadcast_layout
 from memlayout.drawing.array import show
+from memlayout.drawing.broadcast import show_broadcast
 from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
 from memlayout.indexing import Selection, index_layout
@@ -36,6 +37,7 @@ __all__ = [
     "peak_memory",
     "residency",
     "show",
+    "show_broadcast",
     "show_index",
     "show_residency",
 ]

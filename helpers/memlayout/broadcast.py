@@ -39,6 +39,15 @@ class Operand:
         """Axes of the result that the operand did not have and that were added on the left."""
         return tuple(range(len(self.padded_shape) - len(self.shape)))
 
+    def is_repeat(self, index: tuple[int, ...]) -> bool:
+        """True if element `index` of the broadcast operand re-reads one of its own elements.
+
+        `index` (non-negative, one entry per result axis) is a repeat when it is past 0
+        along a stretched axis: stride 0 there means it reads the same bytes as the
+        element with that entry set to 0. The others are the operand's own elements.
+        """
+        return any(index[k] for k in self.stretched)
+
 
 @dataclass(frozen=True)
 class Broadcast:

@@ -115,12 +115,23 @@ class Layout:
 
     @property
     def overlapping(self) -> bool:
-        """True when two different indices reach the same bytes (zero or overlapping strides)."""
+        """True when two different indices reach a common byte (zero or overlapping strides).
+
+        Exact for arrays of up to 65,536 elements (it compares their byte ranges) and for
+        all arrays whose strides nest (slices, transposes, reshapes). For a larger array
+        whose strides interleave, which only ``as_strided`` makes, it answers True
+        whenever overlap cannot be ruled out cheaply, as ``np.may_share_memory`` does.
+        """
         if self.size <= 1:
             return False
         if self.zero_stride_axes:
             return True
-        return not _nested(self.shape, self.strides, self.itemsize)
+        if _nested(self.shape, self.strides, self.itemsize):
+            return False
+        if self.size > _EXACT_LIMIT:
+            return True
+        starts = np.sort(self.element_offsets(), axis=None)
+        return bool(np.any(np.diff(starts) < self.itemsize))
 
     def element_offset(self, index: tuple[int, ...]) -> int:
         """Byte offset from the owner's first byte of the element at `index`.
@@ -183,10 +194,12 @@ class Layout:
     def touched_cells(self, starts: np.ndarray, width: int) -> np.ndarray:
         """For each owner range ``[start, start + width)``, whether an element has a byte in it.
 
-        Exact for arrays of up to 65,536 elements and for every array whose elements do
-        not overlap (slices, transposes, reshapes, broadcasts). For a larger array with
-        overlapping strides (``as_strided``, ``sliding_window_view``) it answers whether the
-        range holds a byte of the span on the lattice of the strides' common divisor.
+        Exact for arrays of up to 65,536 elements and for every array whose strides nest
+        (slices, transposes, reshapes, broadcasts). For a larger array whose strides
+        overlap or interleave (``sliding_window_view``, ``as_strided``) it answers whether
+        the range holds an element start on the lattice of the strides' common divisor
+        within the span: never False for a range an element reaches, sometimes True for
+        one that falls between elements.
 
         Parameters
         ----------
@@ -202,7 +215,7 @@ class Layout:
         starts = np.asarray(starts, dtype=np.int64)
         lo, hi = self.span
         hit = (starts < hi) & (starts + width > lo)
-        if self.size == 0:
+        if self.size == 0 or width <= 0:
             return np.zeros(starts.shape, dtype=bool)
         shape, strides, base = _positive_axes(self.shape, self.strides, self.offset)
         if not shape:
@@ -309,7 +322,7 @@ def _buffer_extent(owner: object) -> tuple[int, int]:
         return interface["data"][0], as_array.nbytes
     try:
         raw = np.frombuffer(owner, dtype=np.uint8)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, BufferError) as err:
         raise ValueError(
             f"memlayout cannot locate the memory of a {type(owner).__name__} "
             "(the array's owner); it handles ndarrays and objects with the buffer "

@@ -31,10 +31,13 @@ class GridPlan:
         The array to picture.
     max_rows, max_cols, max_panels : int
         How many rows, columns and 2-d panels to draw before summarising.
+    text : callable, optional
+        ``text(index) -> str``: what to write in the cell of the element at `index`
+        instead of its value (then `a` is read for its shape only).
     """
 
     def __init__(self, a: np.ndarray, *, max_rows: int = 6, max_cols: int = 10,
-                 max_panels: int = 3) -> None:
+                 max_panels: int = 3, text=None) -> None:
         self.a = a
         shape = a.shape
         self.rows = summarise(shape[-2], max_rows) if a.ndim >= 2 else [0]
@@ -42,7 +45,8 @@ class GridPlan:
         lead = shape[:-2]
         self.panels = [p if p is GAP else tuple(int(i) for i in np.unravel_index(p, lead))
                        for p in summarise(math.prod(lead), max_panels)]
-        self.texts = {idx: format_value(a[idx]) for idx in self.indices()} if a.size else {}
+        text = text or (lambda idx: format_value(a[idx]))
+        self.texts = {idx: text(idx) for idx in self.indices()} if a.size else {}
         longest = max((len(t) for t in self.texts.values()), default=1)
         self.cell_width = max(CELL, 0.075 * longest + 0.14)
 
@@ -99,7 +103,8 @@ class GridPlan:
         x0, top : float
             Where the picture starts.
         style : callable
-            ``style(index) -> (face, edge)``: colours of the element at `index`.
+            ``style(index) -> (face, edge)``: colours of the element at `index`, or
+            ``(face, edge, hatch)`` to hatch its cell too.
 
         Returns
         -------
@@ -144,9 +149,9 @@ class GridPlan:
                     x += _GAP_SIZE
                     continue
                 index = self._index(panel, r, c)
-                face, edge = style(index)
+                face, edge, *hatch = style(index)
                 cell(ax, x, y - CELL, self.texts[index], face=face, edge=edge,
-                     width=self.cell_width)
+                     width=self.cell_width, hatch=hatch[0] if hatch else None)
                 centres[index] = (x + self.cell_width / 2, y - CELL / 2)
                 if labels and r == self.rows[0] and self.a.ndim >= 1:
                     ax.text(x + self.cell_width / 2, y + 0.06, str(c), ha="center",
