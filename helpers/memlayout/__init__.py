@@ -8,6 +8,7 @@ a picture (``show*``) or a number (the measurements).
 from memlayout.broadcast import Broadcast, Operand, broadcast_layout
 from memlayout.drawing.array import show
 from memlayout.drawing.broadcast import show_broadcast
+from memlayout.drawing.dtype import show_dtype
 from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
 from memlayout.indexing import Selection, index_layout
@@ -38,6 +39,7 @@ __all__ = [
     "residency",
     "show",
     "show_broadcast",
+    "show_dtype",
     "show_index",
     "show_residency",
 ]

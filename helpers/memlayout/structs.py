@@ -54,6 +54,22 @@ class Segment:
         order = base.byteorder if base.byteorder != "=" else ("<" if sys.byteorder == "little" else ">")
         return _BYTE_ORDER[order]
 
+    @property
+    def scalar_bytes(self) -> int:
+        """Bytes of each number that `byteorder` orders, 1 where byte order does not apply.
+
+        The element size of a subarray, 4 per character of a ``'U'`` string, and half the
+        itemsize of a complex number, whose real and imaginary parts are ordered separately.
+        """
+        if self.byteorder == "n/a":
+            return 1
+        base = self.dtype.base
+        if base.kind == "c":
+            return base.itemsize // 2
+        if base.kind == "U":
+            return 4
+        return base.itemsize
+
 
 @dataclass(frozen=True)
 class DtypeLayout:
@@ -84,6 +100,11 @@ class DtypeLayout:
     def padding_bytes(self) -> int:
         """Bytes of one item that belong to no field."""
         return sum(s.nbytes for s in self.segments if s.is_padding)
+
+    @property
+    def field_bytes(self) -> int:
+        """Bytes of one item that belong to at least one field."""
+        return self.itemsize - self.padding_bytes
 
     @property
     def fields(self) -> tuple[Segment, ...]:
