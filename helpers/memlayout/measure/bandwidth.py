@@ -2,8 +2,9 @@
 
 An operation on a large array is usually limited by how fast memory can deliver bytes,
 not by arithmetic. :func:`bandwidth` turns a timing into GB/s from the bytes the
-operation must move, and :func:`copy_bandwidth` measures a plain copy as the
-reference for "as fast as memory goes" on this machine. Both are wall-clock timings,
+operation must move, and compares it with :func:`copy_bandwidth`: a plain copy that
+moves the same number of bytes, the reference for "as fast as memory goes" on this
+machine at that size (a working set that fits in cache is faster than one that does not). Both are wall-clock timings,
 so they vary from run to run; show them, do not compare them for equality.
 """
 
@@ -18,8 +19,8 @@ import numpy as np
 
 from memlayout.measure._units import exact_size
 
-#: Size of each array :func:`copy_bandwidth` copies: larger than most CPU caches, small
-#: enough for a room of learners on one JupyterHub.
+#: Default size of the array :func:`copy_bandwidth` copies: larger than most CPU caches,
+#: small enough for a room of learners on one JupyterHub.
 COPY_NBYTES = 64 * 1024**2
 
 
@@ -34,7 +35,7 @@ class Bandwidth:
     seconds : float
         Best (smallest) wall-clock time of one call.
     reference_gbps : float
-        This machine's copy bandwidth in GB/s, from :func:`copy_bandwidth`.
+        GB/s of a plain copy moving the same bytes, from :func:`copy_bandwidth`.
 
     Examples
     --------
@@ -79,7 +80,8 @@ def bandwidth(func: Callable[[], object], nbytes: int, *, repeat: int = 5,
     timer : callable
         Clock returning seconds; :func:`time.perf_counter` unless testing.
     reference_gbps : float, optional
-        Bandwidth to compare with; by default :func:`copy_bandwidth`.
+        Bandwidth to compare with; by default that of a copy moving the same `nbytes`
+        (``copy_bandwidth(nbytes // 2)``: it reads half and writes half).
 
     Returns
     -------
@@ -105,18 +107,24 @@ def bandwidth(func: Callable[[], object], nbytes: int, *, repeat: int = 5,
     if seconds <= 0:
         raise ValueError("the timer measured no time; the operation is too small to time, "
                          "use arrays of several MiB")
-    reference = copy_bandwidth() if reference_gbps is None else reference_gbps
+    reference = copy_bandwidth(max(int(nbytes) // 2, 8)) if reference_gbps is None \
+        else reference_gbps
     return Bandwidth(nbytes=int(nbytes), seconds=seconds, reference_gbps=float(reference))
 
 
 @functools.cache
-def copy_bandwidth() -> float:
-    """Measure this machine's memory bandwidth for a plain copy, in GB/s.
+def copy_bandwidth(nbytes: int = COPY_NBYTES) -> float:
+    """Measure this machine's memory bandwidth for a plain copy of `nbytes`, in GB/s.
 
-    Copies a 64 MiB float64 array into another with ``np.copyto`` (reading 64 MiB and
-    writing 64 MiB, so 128 MiB moved per copy) and keeps the fastest of five copies.
-    The first call takes a fraction of a second; later calls in the same process
-    return the same number.
+    Copies a `nbytes` array into another with ``np.copyto`` (reading `nbytes` and writing
+    `nbytes`, so ``2 * nbytes`` moved per copy) and keeps the fastest of five copies. Each
+    size is measured once per process; later calls return the same number.
+
+    Parameters
+    ----------
+    nbytes : int
+        Size of the copied array; by default 64 MiB. Compare an operation with a copy of
+        the same working set: a set that fits in the CPU's cache moves faster.
 
     Returns
     -------
@@ -127,8 +135,7 @@ def copy_bandwidth() -> float:
     Counting a copy as two passes over the data is the usual convention (STREAM's), but
     writing to memory that is not in cache first reads it, so a copy really moves about
     three passes' worth; an in-place operation, which reads and writes the same lines,
-    can therefore report more than 100 % of the copy bandwidth. On CPUs whose last-level
-    cache holds 128 MiB or more the number measures that cache rather than RAM.
+    can therefore report somewhat more than 100 % of the copy bandwidth.
 
     Examples
     --------
@@ -136,10 +143,10 @@ def copy_bandwidth() -> float:
     >>> memlayout.copy_bandwidth()                               # doctest: +SKIP
     11.4
     """
-    source = np.ones(COPY_NBYTES // 8)
+    source = np.ones(max(nbytes // 8, 1))
     target = np.empty_like(source)
     seconds = _best_seconds(lambda: np.copyto(target, source), 5, time.perf_counter)
-    return 2 * COPY_NBYTES / seconds / 1e9
+    return 2 * source.nbytes / seconds / 1e9
 
 
 def _best_seconds(func: Callable[[], object], repeat: int,
