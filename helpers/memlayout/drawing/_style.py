@@ -6,6 +6,8 @@ pyplot, so a figure displays once in Jupyter and leaves no global pyplot state.
 
 from __future__ import annotations
 
+import io
+
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -40,12 +42,26 @@ def axis_colour(axis: int) -> str:
     return AXIS_COLOURS[axis % len(AXIS_COLOURS)]
 
 
+class LayoutFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter as a PNG.
+
+    It needs neither pyplot nor ``%matplotlib inline``: IPython displays any object with a
+    ``_repr_png_`` method, so the figure a memlayout function returns appears once, as the
+    cell's value, in a fresh kernel too.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
 def new_figure(width: float, height: float) -> tuple[Figure, object]:
     """Create a figure of `width` × `height` inches with one frameless axes in data units.
 
     The axes uses one data unit per inch, so cell positions can be given in inches.
     """
-    fig = Figure(figsize=(max(width, 1.0), max(height, 0.5)), dpi=100)
+    fig = LayoutFigure(figsize=(max(width, 1.0), max(height, 0.5)), dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, max(width, 1.0))
     ax.set_ylim(0, max(height, 0.5))
