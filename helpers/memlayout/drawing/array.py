@@ -84,7 +84,7 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     header = list(_header(a, view, title))
     width = 2 * _MARGIN + max(grid.width + 0.8, strip.width + 0.9, 5.2,
                               0.072 * max(len(line) for line in header))
-    height = (2 * _MARGIN + _TITLE + grid.height + 0.45 + arrow_room + CELL + 0.35 + _LEGEND
+    height = (2 * _MARGIN + _TITLE + grid.height + 0.65 + arrow_room + CELL + 0.35 + _LEGEND
               + (0.3 if index is not None else 0) + (0.25 if title else 0))
     fig, ax = new_figure(width, height)
 
