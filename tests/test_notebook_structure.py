@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-NOT_LESSONS = {"00_setup_check.ipynb"}
+NOT_LESSONS = {"00_setup_check.ipynb", "99_memlayout_gallery.ipynb"}
 LESSONS = [path for path in NOTEBOOKS if path.name not in NOT_LESSONS]
 MACHINE_PATH = re.compile(r"/work/|/root/|/home/|/Users/|[A-Za-z]:\\+Users")
 UNSEEDED_RNG = re.compile(r"default_rng\(\s*\)|np\.random\.(?!default_rng\b)[a-z_]+\(")

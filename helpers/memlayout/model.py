@@ -274,8 +274,7 @@ def layout(a: np.ndarray) -> Layout:
     Layout(shape=(2, 2), strides=(32, 16), dtype=int64, offset=32, owner=ndarray of 96 B)
     """
     require_ndarray(a, "layout")
-    owner = find_owner(a)
-    start, nbytes = _buffer_extent(owner)
+    owner, start, nbytes = _locate_owner(a)
     return Layout(
         shape=a.shape,
         strides=a.strides,
@@ -289,6 +288,10 @@ def layout(a: np.ndarray) -> Layout:
 def find_owner(a: np.ndarray) -> object:
     """Follow ``.base`` from `a` to the object that holds its memory.
 
+    A memoryview in the chain is followed to the object it exposes (``.obj``). When the
+    last object's memory cannot be located (a DLPack capsule, say), the owner is the last
+    object before it whose memory can.
+
     Parameters
     ----------
     a : numpy.ndarray
@@ -297,11 +300,35 @@ def find_owner(a: np.ndarray) -> object:
     -------
     object
         ``a`` itself when it owns its data; otherwise the last object of the chain.
+
+    Examples
+    --------
+    >>> import numpy as np, memlayout
+    >>> raw = bytearray(8)
+    >>> memlayout.find_owner(np.frombuffer(raw, dtype=np.uint8)[2:]) is raw
+    True
     """
-    obj = a
-    while _is_array_like(obj) and obj.base is not None:
-        obj = obj.base
-    return obj
+    require_ndarray(a, "find_owner")
+    return _locate_owner(a)[0]
+
+
+def _locate_owner(a: np.ndarray) -> tuple[object, int, int]:
+    """The owner of `a`'s memory, the address of its first byte, and its size in bytes."""
+    chain = [a]
+    while True:
+        obj = chain[-1]
+        if _is_array_like(obj) and obj.base is not None:
+            chain.append(obj.base)
+        elif isinstance(obj, memoryview) and obj.obj is not None:
+            chain.append(obj.obj)
+        else:
+            break
+    for obj in reversed(chain):
+        extent = _buffer_extent(obj)
+        if extent is not None:
+            return (obj, *extent)
+    raise ValueError(  # unreachable for an ndarray, whose own extent is always known
+        f"memlayout cannot locate the memory of a {type(a).__name__}")
 
 
 def _is_array_like(obj: object) -> bool:
@@ -310,24 +337,17 @@ def _is_array_like(obj: object) -> bool:
         hasattr(obj, "__array_interface__") and hasattr(obj, "base"))
 
 
-def _buffer_extent(owner: object) -> tuple[int, int]:
-    """Return the address of the owner's first byte and its size in bytes."""
-    if isinstance(owner, np.ndarray):
-        low, high = np.lib.array_utils.byte_bounds(owner)
-        return low, high - low
-    if _is_array_like(owner):
-        interface = owner.__array_interface__
-        as_array = np.ndarray(interface["shape"], np.dtype(interface["typestr"]),
-                              strides=interface.get("strides"))
-        return interface["data"][0], as_array.nbytes
+def _buffer_extent(obj: object) -> tuple[int, int] | None:
+    """The address of `obj`'s first byte and its size, or None if it has no locatable buffer."""
     try:
-        raw = np.frombuffer(owner, dtype=np.uint8)
-    except (TypeError, ValueError, BufferError) as err:
-        raise ValueError(
-            f"memlayout cannot locate the memory of a {type(owner).__name__} "
-            "(the array's owner); it handles ndarrays and objects with the buffer "
-            "protocol such as bytes, bytearray, memoryview and mmap.mmap") from err
-    return raw.__array_interface__["data"][0], raw.nbytes
+        if isinstance(obj, np.ndarray) or hasattr(obj, "__array_interface__"):
+            whole = np.asarray(obj)
+        else:
+            whole = np.frombuffer(obj, dtype=np.uint8)
+    except (TypeError, ValueError, BufferError):
+        return None
+    low, high = np.lib.array_utils.byte_bounds(whole)
+    return low, high - low
 
 
 def _contiguous(shape, strides, itemsize, axes) -> bool:
