@@ -4,8 +4,9 @@ An operation on a large array is usually limited by how fast memory can deliver 
 not by arithmetic. :func:`bandwidth` turns a timing into GB/s from the bytes the
 operation must move, and compares it with :func:`copy_bandwidth`: a plain copy that
 moves the same number of bytes, the reference for "as fast as memory goes" on this
-machine at that size (a working set that fits in cache is faster than one that does not). Both are wall-clock timings,
-so they vary from run to run; show them, do not compare them for equality.
+machine at that size (a working set that fits in cache moves faster than one that does
+not). Both are wall-clock timings, so they vary from run to run; show them, do not
+compare them for equality.
 """
 
 from __future__ import annotations
