@@ -27,6 +27,10 @@ def cases():
         ("show broadcast_to(1.0, (10**6, 10**6))",
          lambda: memlayout.show(np.broadcast_to(1.0, (10**6, 10**6)))),
         ("show 10**8 uint8 [::-7]", lambda: memlayout.show(huge[::-7])),
+        ("show_dtype ('x', f8, (10**6,))",
+         lambda: memlayout.show_dtype(np.dtype([("x", np.float64, (10**6,))]))),
+        ("show_broadcast (10**6, 1) with (10**6,)",
+         lambda: memlayout.show_broadcast(np.zeros((10**6, 1)), np.zeros(10**6), op=np.add)),
         ("show_index arange(10**6) [::1000]",
          lambda: memlayout.show_index(np.arange(10**6, dtype=np.float32), np.s_[::1000])),
     ]

@@ -414,7 +414,8 @@ def _summary(lay: DtypeLayout) -> str:
     else:
         padding = f"{lay.padding_bytes:,} padding" if lay.padding_bytes else "no padding"
         what = f"{lay.field_bytes:,} in fields, {padding}"
-    return f"{lay.itemsize:,} bytes per item: {what} · alignment {lay.alignment}"
+    size = "1 byte" if lay.itemsize == 1 else f"{lay.itemsize:,} bytes"
+    return f"{size} per item: {what} · alignment {lay.alignment}"
 
 
 def _text_width(text: str, size: float) -> float:
