@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matplotlib.patches import ConnectionPatch
+from matplotlib.patches import ConnectionPatch, Rectangle
+from matplotlib.text import Text
 
 import memlayout
-from memlayout.drawing._style import PALETTE
+from memlayout.drawing._style import CELL, PALETTE
 
 
 def copy_links(fig):
@@ -63,3 +64,46 @@ def test_bad_index_is_numpys_error():
 def test_non_array_is_refused():
     with pytest.raises(TypeError, match="not a list"):
         memlayout.show_index([1, 2, 3], 0)
+
+
+def cell_values(fig):
+    """Map the centre (x, y) of every drawn cell to the text written in it."""
+    texts = {(round(t.get_position()[0], 6), round(t.get_position()[1], 6)): t.get_text()
+             for t in fig.fig.findobj(Text)}
+    return {(round(p.get_x() + p.get_width() / 2, 6), round(p.get_y() + p.get_height() / 2, 6)):
+            texts.get((round(p.get_x() + p.get_width() / 2, 6),
+                       round(p.get_y() + p.get_height() / 2, 6)))
+            for p in fig.fig.findobj(Rectangle) if p.get_height() >= CELL}
+
+
+def value_below(cells, x, y):
+    """Text of the cell centred at `x` nearest below height `y`."""
+    column = [(cy, text) for (cx, cy), text in cells.items() if abs(cx - x) < 1e-6 and cy < y]
+    return max(column)[1]
+
+
+def value_above(cells, x, y):
+    """Text of the cell centred at `x` nearest above height `y`."""
+    column = [(cy, text) for (cx, cy), text in cells.items() if abs(cx - x) < 1e-6 and cy > y]
+    return min(column)[1]
+
+
+def test_links_join_equal_values_also_for_a_fortran_ordered_result(read_figure):
+    b = np.arange(15, dtype=np.int64).reshape(3, 5) * 10
+    index = np.s_[1:3, [0, 4]]
+    assert b[index].flags.f_contiguous and not b[index].flags.c_contiguous
+    fig = read_figure(memlayout.show_index(b, index))
+    cells = cell_values(fig)
+    links = copy_links(fig)
+    assert len(links) == 4
+    for link in links:
+        (x_from, y_from), (x_to, y_to) = link.xy1, link.xy2
+        assert value_above(cells, x_from, y_from) == value_below(cells, x_to, y_to), (
+            "a copy line joins two cells holding different values")
+
+
+def test_two_dimensional_index_arrays_keep_their_shape_in_the_title(read_figure):
+    a = np.arange(12, dtype=np.int64).reshape(3, 4)
+    fig = read_figure(memlayout.show_index(a, np.ix_([0, 2], [1, 3])))
+    assert "a[[[0], [2]], [[1, 3]]] is advanced indexing (integer array): a copy of shape (2, 2)" \
+        in fig.all_text

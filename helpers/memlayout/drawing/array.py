@@ -148,9 +148,13 @@ def _header(a, view: Layout, title):
 
 
 def _stride_arrows(view: Layout):
-    """(axis, stride) of every axis with a neighbour, smallest step first."""
+    """(axis, stride) of every axis with a neighbour, smallest step lowest.
+
+    Zero strides come last, on the highest levels, so that no arrow's line crosses their
+    labels, which run to the right of element ``[0, …, 0]``.
+    """
     axes = [(k, s) for k, (n, s) in enumerate(zip(view.shape, view.strides, strict=True)) if n > 1]
-    return sorted(axes, key=lambda ks: (abs(ks[1]), ks[0]))
+    return sorted(axes, key=lambda ks: (ks[1] == 0, abs(ks[1]), ks[0]))
 
 
 def _draw_stride_arrows(ax, arrows, strip: StripPlan, centres, y_top):

@@ -111,8 +111,8 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
                 va="center", color=PALETTE["copy_edge"])
         new_x = new_strip.draw(ax, _MARGIN + _LABEL, new_y,
                                lambda byte, used: (PALETTE["copy"], PALETTE["copy_edge"]))
-        _draw_links(ax, sel.source_offsets.ravel(), source_strip, source_x, strip_y - 0.3,
-                    new_strip, new_x, new_y + CELL)
+        _draw_links(ax, sel.source_offsets.ravel(), new_strip.view.element_offsets().ravel(),
+                    source_strip, source_x, strip_y - 0.3, new_strip, new_x, new_y + CELL)
     return fig
 
 
@@ -122,12 +122,16 @@ def _strip_style(byte, used):
     return PALETTE["unused"], PALETTE["unused_edge"]
 
 
-def _draw_links(ax, offsets, source_strip, source_x, y_from, new_strip, new_x, y_to):
-    """Join each drawn source cell to the cell of the new buffer its value was copied to."""
+def _draw_links(ax, sources, targets, source_strip, source_x, y_from, new_strip, new_x, y_to):
+    """Join each drawn source cell to the cell of the new buffer its value was copied to.
+
+    `sources` and `targets` hold, for each result element in index order, the byte it was
+    read from and the byte it was written to (a result may be in C or Fortran order).
+    """
     drawn = 0
-    for k, byte in enumerate(offsets.tolist()):
+    for byte, target in zip(sources.tolist(), targets.tolist(), strict=True):
         x_from = source_x.get(source_strip.cell_of(byte))
-        x_to = new_x.get(new_strip.cell_of(new_strip.view.offset + k * new_strip.view.itemsize))
+        x_to = new_x.get(new_strip.cell_of(target))
         if x_from is None or x_to is None:
             continue
         ax.add_artist(ConnectionPatch((x_from, y_from), (x_to, y_to), "data", "data",
@@ -172,10 +176,15 @@ def _index_text(index) -> str:
             parts.append("None")
         elif isinstance(i, (np.ndarray, list)):
             arr = np.asarray(i)
-            values = [str(v) for v in arr.ravel().tolist()]
-            if len(values) > 6:
-                values = [*values[:2], "…", *values[-2:]]
-            parts.append("mask" if arr.dtype == bool else "[" + ", ".join(values) + "]")
+            if arr.dtype == bool:
+                parts.append("mask")
+            elif arr.size <= 6:
+                parts.append(str(arr.tolist()))
+            elif arr.ndim == 1:
+                values = [str(v) for v in arr.tolist()]
+                parts.append("[" + ", ".join([*values[:2], "…", *values[-2:]]) + "]")
+            else:
+                parts.append(f"<{'×'.join(map(str, arr.shape))} array>")
         else:
             parts.append(str(i))
     text = "[" + ", ".join(parts) + "]"
