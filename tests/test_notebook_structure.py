@@ -19,6 +19,8 @@ LESSONS = [path for path in NOTEBOOKS if path.name not in NOT_LESSONS]
 MACHINE_PATH = re.compile(r"/work/|/root/|/home/|/Users/|[A-Za-z]:\\+Users")
 UNSEEDED_RNG = re.compile(r"default_rng\(\s*\)|np\.random\.(?!default_rng\b)[a-z_]+\(")
 MIN_SOLUTIONS = 3
+# nbval obeys a marker only when the comment holds nothing else: "# NBVAL_IGNORE_OUTPUT".
+MARKER_WITH_TEXT = re.compile(r"^\s*#\s*(NBVAL_[A-Z_]+)\b(?!\s*$).*$", re.MULTILINE)
 
 
 def output_texts(cell):
@@ -87,6 +89,10 @@ def notebook_problems(nb):
     for number, cell in code:
         if not cell.source.strip():
             problems.append(f"cell {number} is an empty code cell")
+        marker = MARKER_WITH_TEXT.search(cell.source)
+        if marker:
+            problems.append(f"cell {number}: nbval ignores {marker[1]} with text after it; "
+                            "put the reason on the next line")
         unseeded = UNSEEDED_RNG.search(cell.source)
         if unseeded:
             problems.append(f"cell {number} uses {unseeded[0]!r}; use np.random.default_rng(seed)")
@@ -254,4 +260,15 @@ def test_checks_report_an_unexecuted_unseeded_notebook_printing_a_path():
         "cell 0 uses 'default_rng()'; use np.random.default_rng(seed)",
         "cell 0 prints a path of this machine (/home/…)",
         "cell 1 is an empty code cell",
+    ]
+
+
+def test_checks_report_an_nbval_marker_that_nbval_would_not_see():
+    seen = new_code_cell("# NBVAL_IGNORE_OUTPUT\n# timings differ between runs\n%timeit f()",
+                         execution_count=1)
+    unseen = new_code_cell("# NBVAL_IGNORE_OUTPUT  (timings differ)\n%timeit f()",
+                           execution_count=2)
+    nb = new_notebook(cells=[seen, unseen], metadata=kernelspec("python3"))
+    assert notebook_problems(nb) == [
+        "cell 1: nbval ignores NBVAL_IGNORE_OUTPUT with text after it; put the reason on the next line",
     ]

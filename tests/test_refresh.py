@@ -37,6 +37,10 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
             "<time> ± <spread> per loop (mean ± std. dev. of 7 runs, 1,000 loops each)\n",
         ),
         (
+            "37.8 ms ± 1e+03 μs per loop (mean ± std. dev. of 5 runs, 10 loops each)\n",
+            "<time> ± <spread> per loop (mean ± std. dev. of 5 runs, 10 loops each)\n",
+        ),
+        (
             "The slowest run took 5.21 times longer than the fastest. This could mean that an"
             " intermediate result is being cached.\n"
             "3.1 ns ± 0 ns per loop (mean ± std. dev. of 1 run, 1 loop each)\n",
