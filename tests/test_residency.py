@@ -8,18 +8,11 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from memlayout import Residency, residency, show_residency
+from memlayout import Residency, drop_from_page_cache, residency, show_residency
 
 #: 64 MiB: big enough that the kernel's read-ahead after a small read (up to
 #: read_ahead_kb, 8 MiB on common Linux setups) stays well under a quarter of the file.
 FILE_BYTES = 64 * 1024**2
-
-
-def _evict(path):
-    """Flush `path` and ask the kernel to drop it from the page cache."""
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 @pytest.fixture
@@ -29,7 +22,7 @@ def cold_memmap(tmp_path):
         pytest.skip(f"os.posix_fadvise is not available on {sys.platform}")
     path = tmp_path / "data.f8"
     np.arange(FILE_BYTES // 8, dtype=np.float64).tofile(path)
-    _evict(path)
+    assert drop_from_page_cache(path)
     mm = np.memmap(path, dtype=np.float64, mode="r")
     before = residency(mm)
     if before.resident > before.total // 100:
@@ -157,3 +150,17 @@ def test_drawing_is_deterministic():
 def test_drawing_zero_pages_says_so():
     fig = show_residency(Residency(pages=np.zeros(0, dtype=bool), page_size=4096))
     assert "(a zero-byte array spans no pages)" in _texts(fig)
+
+
+def test_drop_from_page_cache_keeps_the_bytes(tmp_path):
+    path = tmp_path / "kept.bin"
+    values = np.arange(1000, dtype=np.int32)
+    values.tofile(path)
+    answered = drop_from_page_cache(path)
+    assert answered == hasattr(os, "posix_fadvise")
+    np.testing.assert_array_equal(np.fromfile(path, dtype=np.int32), values)
+
+
+def test_drop_from_page_cache_of_a_missing_file_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.bin"):
+        drop_from_page_cache(tmp_path / "missing.bin")

@@ -14,7 +14,7 @@ from memlayout.drawing.residency import show_residency
 from memlayout.indexing import Selection, index_layout
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
 from memlayout.measure.peak import PeakMemory, peak_memory
-from memlayout.measure.residency import Residency, residency
+from memlayout.measure.residency import Residency, drop_from_page_cache, residency
 from memlayout.model import Layout, find_owner, layout
 from memlayout.structs import DtypeLayout, Segment, dtype_layout
 
@@ -31,6 +31,7 @@ __all__ = [
     "bandwidth",
     "broadcast_layout",
     "copy_bandwidth",
+    "drop_from_page_cache",
     "dtype_layout",
     "find_owner",
     "index_layout",

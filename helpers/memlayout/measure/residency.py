@@ -90,8 +90,8 @@ def residency(a: np.ndarray) -> Residency:
     -----
     For a file mapping, the answer is the file's pages in the operating system's page
     cache, whoever read them: a file written a moment ago is usually fully resident.
-    To start cold from a file of your own, flush it and ask the kernel to drop it:
-    ``os.fsync(fd)`` then ``os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)``.
+    To start cold from a file of your own, flush it and ask the kernel to drop it with
+    :func:`drop_from_page_cache`.
     The kernel also reads ahead: touching one page typically brings in the next few
     hundred KiB to a few MiB, and how much varies between machines and runs. To see
     exactly the pages you touch, turn read-ahead off for the mapping first with
@@ -129,6 +129,43 @@ def residency(a: np.ndarray) -> Residency:
         raise OSError(errno, f"mincore failed: {os.strerror(errno)}")
     pages = (np.frombuffer(status, dtype=np.uint8) & 1).astype(bool)
     return Residency(pages=pages, page_size=page_size)
+
+
+def drop_from_page_cache(path) -> bool:
+    """Write a file's changed pages to disk, then ask the kernel to drop its cached pages.
+
+    After this, the next read of the file comes from disk, so :func:`residency` of a new
+    memory map of it starts near zero. Use it on files of your own: it changes no byte of
+    the file, only how much of it the operating system keeps in RAM.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file you may open for reading.
+
+    Returns
+    -------
+    bool
+        True where the request could be made (``os.posix_fadvise`` exists: Linux and
+        other POSIX systems); False where it could not (macOS, Windows), the file left
+        as cached as it was. The kernel may still keep pages another process holds.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import memlayout
+    >>> path = os.path.join(tempfile.mkdtemp(), "data.bin")
+    >>> np.zeros(2**20).tofile(path)
+    >>> memlayout.drop_from_page_cache(path)          # doctest: +SKIP
+    True
+    """
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+        if not hasattr(os, "posix_fadvise"):
+            return False
+        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+    return True
 
 
 def _require_memory_map(a: np.ndarray) -> None:
