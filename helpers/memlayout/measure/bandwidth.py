@@ -41,7 +41,7 @@ class Bandwidth:
     Examples
     --------
     >>> Bandwidth(nbytes=2 * 10**9, seconds=0.5, reference_gbps=8.0)
-    4.0 GB/s (1.9 GiB in 500.0 ms), 50% of this machine's copy bandwidth (8.0 GB/s)
+    4.0 GB/s (1.9 GiB in 500.0 ms); a copy moving as many bytes: 8.0 GB/s
     """
 
     nbytes: int
@@ -55,13 +55,17 @@ class Bandwidth:
 
     @property
     def fraction_of_copy(self) -> float:
-        """Achieved bandwidth as a fraction of the copy bandwidth (1.0 = as fast as a copy)."""
+        """Achieved bandwidth as a fraction of the copy's (1.0: as fast as the copy).
+
+        An in-place operation can pass 1.0: it reads and writes the same cache lines, so
+        it touches half the distinct memory of a copy moving as many bytes.
+        """
         return self.gbps / self.reference_gbps
 
     def __repr__(self) -> str:
         return (f"{self.gbps:.1f} GB/s ({exact_size(self.nbytes)} in "
-                f"{self.seconds * 1e3:.1f} ms), {self.fraction_of_copy:.0%} of this "
-                f"machine's copy bandwidth ({self.reference_gbps:.1f} GB/s)")
+                f"{self.seconds * 1e3:.1f} ms); a copy moving as many bytes: "
+                f"{self.reference_gbps:.1f} GB/s")
 
 
 def bandwidth(func: Callable[[], object], nbytes: int, *, repeat: int = 5,
@@ -95,7 +99,7 @@ def bandwidth(func: Callable[[], object], nbytes: int, *, repeat: int = 5,
     >>> import memlayout
     >>> x = np.ones(8 * 1024**2)                                    # 64 MiB
     >>> memlayout.bandwidth(lambda: np.multiply(x, 2, out=x), 2 * x.nbytes)  # doctest: +SKIP
-    9.7 GB/s (128 MiB in 13.8 ms), 85% of this machine's copy bandwidth (11.4 GB/s)
+    9.7 GB/s (128 MiB in 13.8 ms); a copy moving as many bytes: 11.4 GB/s
     """
     if not callable(func):
         raise TypeError(f"bandwidth() needs a function to call, not {type(func).__name__}; "
