@@ -18,6 +18,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 FIRST_NOTEBOOK := $(notdir $(firstword $(NOTEBOOKS)))
 # Extra arguments for JupyterLab, e.g. ARGS="--no-browser --port 8899".
 ARGS ?=
+# pytest-xdist workers for `make test`: the machine this was measured on has 2 cores.
+WORKERS ?= 2
 # One notebook for `make test` or `make refresh`, e.g. NB=notebooks/00_setup_check.ipynb.
 NB ?=
 
@@ -34,7 +36,7 @@ help:
 	@echo "make lab      set up .venv if needed, then open the notebooks in JupyterLab"
 	@echo "              (ARGS=\"--no-browser --port 8899\" passes options to JupyterLab)"
 	@echo "make test     set up .venv if needed, lint, run the unit tests and every notebook"
-	@echo "              (NB=notebooks/NN_name.ipynb runs one notebook)"
+	@echo "              (NB=notebooks/NN_name.ipynb runs one notebook; WORKERS=0 runs serially)"
 	@echo "make lint     ruff over helpers/, tests/, tools/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
 	@echo "make clean    remove .venv and the caches"
@@ -55,10 +57,10 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check
 
-# Serial: with one notebook, `-n 2 --dist loadscope` measured twice as slow (xdist start-up);
-# switch it on once the series' notebooks take longer than the workers cost.
+# Two pytest workers; --dist loadscope keeps each notebook's cells, in order, on one worker and
+# one kernel. WORKERS=0 runs everything in one process.
 test: lint
-	$(PY) -m pytest -q $(NB)
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadscope $(NB)
 
 refresh: $(STAMP)
 	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))
