@@ -110,7 +110,8 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     strip_y = _MARGIN + _LEGEND + (0.3 if index is not None else 0) + 0.35
     ax.text(_MARGIN, strip_y + CELL + arrow_room + 0.12,
             f"memory: the {view.owner_type} that owns it, {view.buffer_nbytes:,} bytes"
-            if frame is None else f"memory of the base array, bytes {frame.span[0]}–{frame.span[1]}",
+            if frame is None else
+            f"memory of the base array: bytes {frame.span[0]} to {frame.span[1] - 1} of its owner",
             family=FONT, fontsize=8, va="bottom", color=PALETTE["muted"])
     ax.text(_MARGIN, strip_y + CELL / 2, "byte\noffset →", family=FONT, fontsize=6,
             va="center", color=PALETTE["muted"])
@@ -158,18 +159,26 @@ def _stride_arrows(view: Layout):
 
 
 def _draw_stride_arrows(ax, arrows, strip: StripPlan, centres, y_top):
-    x_from = centres.get(strip.cell_of(strip.view.offset))
-    if x_from is None:
+    """One arrow per axis from element [0, …, 0] to its neighbour, each on its own level.
+
+    Each level's arrow is shifted sideways a little, so that two axes with the same stride
+    draw two visible arrows rather than one on top of the other.
+    """
+    start = centres.get(strip.cell_of(strip.view.offset))
+    if start is None:
         return
     for level, (axis, stride) in enumerate(arrows, start=1):
         colour = axis_colour(axis)
         y = y_top + _ARROW_STEP * level
-        x_to = centres.get(strip.cell_of(strip.view.offset + stride))
-        if stride == 0 or x_to is None:
+        shift = 0.05 * (level - (len(arrows) + 1) / 2)
+        x_from = start + shift
+        target = centres.get(strip.cell_of(strip.view.offset + stride))
+        if stride == 0 or target is None:
             ax.plot([x_from, x_from], [y_top, y], color=colour, lw=1)
             label = f"axis {axis}: stride 0 (repeats)" if stride == 0 else f"axis {axis}: {stride:+,} B"
             ax.text(x_from + 0.05, y, label, family=FONT, fontsize=7, color=colour, va="center")
             continue
+        x_to = target + shift
         ax.plot([x_from, x_from, x_to], [y_top, y, y], color=colour, lw=1)
         ax.add_patch(FancyArrowPatch((x_to, y), (x_to, y_top + 0.02), arrowstyle="-|>",
                                      mutation_scale=8, color=colour, lw=1))

@@ -15,6 +15,9 @@ from memlayout.model import layout
 _MARGIN = 0.25
 _LABEL = 0.8  # room left of a strip for its name
 _GAP = 0.45  # between two parts of the figure
+#: Where the source grid starts, so that its first column stands above the first byte cell
+#: (GridPlan keeps 0.35 in for row labels left of its cells).
+_GRID_X = _MARGIN + _LABEL - 0.35
 #: Most copy lines drawn from source cells to the new buffer.
 _MAX_LINKS = 12
 
@@ -76,7 +79,7 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
         source_strip = StripPlan(source, max_cells=max_cells, selected=sel.source_offsets.ravel())
         new_strip = StripPlan(layout(result), max_cells=max_cells)
 
-    grids_width = source_grid.width + 1.2 + result_grid.width
+    grids_width = _GRID_X - _MARGIN + source_grid.width + 1.2 + result_grid.width
     strips_width = _LABEL + max(source_strip.width, new_strip.width if new_strip else 0)
     lines = list(_header(a, index, sel))
     width = 2 * _MARGIN + max(grids_width, strips_width, 0.072 * max(map(len, lines)))
@@ -90,8 +93,8 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
         ax.text(_MARGIN, y, line, family=FONT, fontsize=8.5, va="top", color=PALETTE["text"])
         y -= 0.22
     y -= 0.2
-    source_grid.draw(ax, _MARGIN, y, grid_style)
-    arrow_x = _MARGIN + source_grid.width + 0.15
+    source_grid.draw(ax, _GRID_X, y, grid_style)
+    arrow_x = _GRID_X + source_grid.width + 0.15
     ax.annotate("", xy=(arrow_x + 0.75, y - 0.5), xytext=(arrow_x, y - 0.5),
                 arrowprops={"arrowstyle": "-|>", "color": PALETTE["muted"]})
     ax.text(arrow_x + 0.37, y - 0.42, _index_text(index), family=FONT, fontsize=7,
