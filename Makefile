@@ -30,7 +30,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint refresh clean
+.PHONY: help lab test lint refresh bench clean
 
 help:
 	@echo "make lab      set up .venv if needed, then open the notebooks in JupyterLab"
@@ -39,6 +39,7 @@ help:
 	@echo "              (NB=notebooks/NN_name.ipynb runs one notebook; WORKERS=0 runs serially)"
 	@echo "make lint     ruff over helpers/, tests/, tools/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
+	@echo "make bench    time memlayout's drawings on huge inputs (a report, not a test)"
 	@echo "make clean    remove .venv and the caches"
 
 $(PY):
@@ -64,6 +65,9 @@ test: lint
 
 refresh: $(STAMP)
 	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_drawing.py
 
 clean:
 	rm -rf $(VENV) .hypothesis .ruff_cache
