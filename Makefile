@@ -37,7 +37,7 @@ help:
 	@echo "              (ARGS=\"--no-browser --port 8899\" passes options to JupyterLab)"
 	@echo "make test     set up .venv if needed, lint, run the unit tests and every notebook"
 	@echo "              (NB=notebooks/NN_name.ipynb runs one notebook; WORKERS=0 runs serially)"
-	@echo "make lint     ruff over helpers/, tests/, tools/ and the notebooks"
+	@echo "make lint     ruff over helpers/, tests/, tools/, benchmarks/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
 	@echo "make bench    time memlayout's drawings on huge inputs (a report, not a test)"
 	@echo "make clean    remove .venv and the caches"
