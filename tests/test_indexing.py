@@ -213,3 +213,15 @@ def test_random_indices(case):
         assert sel.copied_bytes == sel.result.nbytes
         assert not np.shares_memory(sel.result, a)
         check_copied_values(sel)
+
+
+@pytest.mark.parametrize(("index", "by_mask"), [
+    (np.array([True, False, True, False, True, False]), True),
+    ([True, False, True, False, True, False], True),
+    (np.array([0, 2]), False),
+    ([0, 2], False),
+    (np.s_[::2], False),
+])
+def test_by_mask_says_whether_a_boolean_array_picked_the_elements(index, by_mask):
+    a = np.arange(6, dtype=np.int64)
+    assert index_layout(a, index).by_mask is by_mask

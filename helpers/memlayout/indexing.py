@@ -34,12 +34,15 @@ class Selection:
         Layout of the indexed array.
     source_offsets : numpy.ndarray
         Byte offset in the source's owner of each element of the result (result's shape).
+    by_mask : bool
+        True when a boolean array (a mask) picked the elements.
     """
 
     kind: str
     result: np.ndarray
     source: Layout
     source_offsets: np.ndarray
+    by_mask: bool
 
     @property
     def copied_bytes(self) -> int:
@@ -88,17 +91,19 @@ def index_layout(a: np.ndarray, index) -> Selection:
     source = layout(a)
     offsets = source.element_offsets()[index]
     result = a[index]
+    items = index if isinstance(index, tuple) else (index,)
+    by_mask = any(np.asarray(i).dtype == bool for i in items
+                  if isinstance(i, (np.ndarray, list, bool, np.bool_)))
     if not isinstance(result, np.ndarray):
-        return Selection("scalar", np.asarray(result), source, np.asarray(offsets))
-    kind = "view" if _is_view(result, a, index) else "copy"
-    return Selection(kind, result, source, offsets)
+        return Selection("scalar", np.asarray(result), source, np.asarray(offsets), by_mask)
+    kind = "view" if _is_view(result, a, items) else "copy"
+    return Selection(kind, result, source, offsets, by_mask)
 
 
-def _is_view(result: np.ndarray, a: np.ndarray, index) -> bool:
-    """Whether `result` is a view of `a`: shared bytes decide, the index's form when empty."""
+def _is_view(result: np.ndarray, a: np.ndarray, items: tuple) -> bool:
+    """Whether `result` is a view of `a`: shared bytes decide, the index's items when empty."""
     if result.size:
         return bool(np.shares_memory(result, a))
-    items = index if isinstance(index, tuple) else (index,)
     return all(i is None or i is Ellipsis or isinstance(i, slice)
                or (isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)))
                for i in items)

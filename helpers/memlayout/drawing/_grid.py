@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, axis_colour, cell
+from memlayout.drawing._style import CELL, FONT, PALETTE, axis_colour, cell, cell_width
 from memlayout.drawing._summary import GAP, format_value, summarise
 
 #: Inches between two panels of an N-d array.
@@ -47,8 +47,7 @@ class GridPlan:
                        for p in summarise(math.prod(lead), max_panels)]
         text = text or (lambda idx: format_value(a[idx]))
         self.texts = {idx: text(idx) for idx in self.indices()} if a.size else {}
-        longest = max((len(t) for t in self.texts.values()), default=1)
-        self.cell_width = max(CELL, 0.075 * longest + 0.14)
+        self.cell_width = cell_width(self.texts.values())
 
     def indices(self):
         """Yield the full index of every element that will be drawn."""

@@ -13,7 +13,7 @@ from functools import reduce
 
 import numpy as np
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell
+from memlayout.drawing._style import CELL, FONT, PALETTE, cell, cell_width
 from memlayout.drawing._summary import GAP, format_value, windows
 from memlayout.model import Layout
 
@@ -71,8 +71,7 @@ class StripPlan:
         label_dtype = next((d for d in (label_dtype, view.dtype)
                             if d is not None and d.itemsize == self.unit), None)
         self.texts = {c: self._label(c, label_dtype) for c in self.used}
-        longest = max((len(t) for t in self.texts.values()), default=1)
-        self.cell_width = max(CELL, 0.075 * longest + 0.14)
+        self.cell_width = cell_width(self.texts.values())
 
     def cell_of(self, byte: int) -> int:
         """Index of the cell that holds owner byte `byte`."""

@@ -36,6 +36,12 @@ AXIS_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
 #: Size of one drawn cell in inches.
 CELL = 0.42
 
+#: Advance of one DejaVu Sans Mono character per point of font size, in inches.
+CHAR = 0.602 / 72
+
+#: Font size of the labels in a legend, in points.
+LEGEND_SIZE = 7.5
+
 
 def axis_colour(axis: int) -> str:
     """Return the colour of `axis` (cycling past six axes)."""
@@ -54,6 +60,40 @@ class LayoutFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png")
         return buffer.getvalue()
+
+
+def text_width(text: str, size: float = 8) -> float:
+    """Width in inches of one line of `text` in :data:`FONT` at `size` points."""
+    return len(text) * size * CHAR
+
+
+def cell_width(texts) -> float:
+    """Width of a cell wide enough for the longest of `texts` (drawn at 8 points), at least CELL."""
+    return max(CELL, text_width(max(texts, key=len, default=""), 9) + 0.14)
+
+
+def legend_width(entries) -> float:
+    """Width in inches of the legend :func:`legend` draws for `entries`."""
+    return sum(0.44 + text_width(text, LEGEND_SIZE) for *_, text in entries)
+
+
+def legend(ax, x: float, y: float, entries) -> None:
+    """Draw one row of colour swatches with their meaning, from (`x`, `y`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x, y : float
+        Lower-left corner of the first swatch, in inches.
+    entries : iterable of (face, edge, hatch, text)
+        Colours and hatch (or None) of each swatch, and what it means.
+    """
+    for face, edge, hatch, text in entries:
+        ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
+                               hatch=hatch))
+        ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=LEGEND_SIZE, va="center",
+                color=PALETTE["text"])
+        x += 0.44 + text_width(text, LEGEND_SIZE)
 
 
 def new_figure(width: float, height: float) -> tuple[Figure, object]:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch
 
 from memlayout._checks import require_ndarray
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
-from memlayout.drawing._style import CELL, FONT, PALETTE, axis_colour, new_figure
+from memlayout.drawing._style import (
+    CELL,
+    FONT,
+    PALETTE,
+    axis_colour,
+    legend,
+    new_figure,
+    text_width,
+)
 from memlayout.model import Layout, layout
 
 _MARGIN = 0.25
@@ -83,7 +91,7 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     arrow_room = _ARROW_STEP * (len(arrows) + 1)
     header = list(_header(a, view, title))
     width = 2 * _MARGIN + max(grid.width + 0.8, strip.width + 0.9, 5.2,
-                              0.072 * max(len(line) for line in header))
+                              max(text_width(line, 8.5) for line in header))
     height = (2 * _MARGIN + _TITLE + grid.height + 0.65 + arrow_room + CELL + 0.35 + _LEGEND
               + (0.3 if index is not None else 0) + (0.25 if title else 0))
     fig, ax = new_figure(width, height)
@@ -131,7 +139,12 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     if index is not None:
         ax.text(_MARGIN, _MARGIN + _LEGEND + 0.05, _arithmetic(view, index_norm), family=FONT,
                 fontsize=8, va="bottom", color=PALETTE["accent_edge"])
-    _legend(ax, _MARGIN, _MARGIN, "this element" if index is not None else "element [0, …, 0]")
+    legend(ax, _MARGIN, _MARGIN, [
+        (PALETTE["used"], PALETTE["used_edge"], None, "used by this array"),
+        (PALETTE["unused"], PALETTE["unused_edge"], None, "not used"),
+        (PALETTE["accent"], PALETTE["accent_edge"], None,
+         "this element" if index is not None else "element [0, …, 0]"),
+    ])
     return fig
 
 
@@ -203,14 +216,3 @@ def _arithmetic(view: Layout, index) -> str:
     terms = " + ".join(f"{i}×{s}" for i, s in zip(index, view.strides, strict=True))
     name = "[" + ", ".join(map(str, index)) + "]"
     return f"{name}: {view.offset} + {terms} = byte {view.element_offset(index)} of the owner"
-
-
-def _legend(ax, x, y, accent_label):
-    entries = [("used", "used_edge", "used by this array"), ("unused", "unused_edge", "not used"),
-               ("accent", "accent_edge", accent_label)]
-    for face, edge, text in entries:
-        ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=PALETTE[face],
-                               edgecolor=PALETTE[edge]))
-        ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=7.5, va="center",
-                color=PALETTE["text"])
-        x += 0.35 + 0.075 * len(text)

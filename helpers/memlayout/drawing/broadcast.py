@@ -7,16 +7,22 @@ import string
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch
 
 from memlayout.broadcast import Broadcast, Operand, broadcast_layout
 from memlayout.drawing._grid import GridPlan
-from memlayout.drawing._style import FONT, PALETTE, axis_colour, new_figure
+from memlayout.drawing._style import (
+    FONT,
+    PALETTE,
+    axis_colour,
+    legend,
+    legend_width,
+    new_figure,
+    text_width,
+)
 from memlayout.drawing._summary import format_value
 
 _MARGIN = 0.25
-#: Width of one character of FONT per point of font size, in inches (with a little slack).
-_CHAR = 0.62 / 72
 #: Font size of the table, the labels and the notes.
 _SIZE = 8
 #: Height of one line of text, in inches.
@@ -104,14 +110,14 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     result_note = [f"result {plan.shape}", f"{_count(math.prod(plan.shape), 'element')},",
                    "the one new array"]
 
-    left = max([r.left_width for r in rows] + [_text_width(max(result_note, key=len))])
+    left = max([r.left_width for r in rows] + [text_width(max(result_note, key=len))])
     gap = max([r.gap_width for r in rows])
-    right = max([r.right_width for r in rows] + [result.width, _text_width(result_label),
-                                                  _text_width(reads)])
-    legend = _legend_entries()
+    right = max([r.right_width for r in rows] + [result.width, text_width(result_label),
+                                                  text_width(reads)])
+    entries = _legend_entries()
     fig_width = 2 * _MARGIN + max(
-        left + gap + right, _table_width(table), _text_width(title, 9),
-        _text_width(notes), sum(_legend_width(text) for *_, text in legend))
+        left + gap + right, _table_width(table), text_width(title, 9),
+        text_width(notes), legend_width(entries))
     fig_height = (2 * _MARGIN + 0.4 + _LINE * len(table) + 0.3 + _LINE + 0.15
                   + sum(r.height for r in rows) + _LINE + max(result.height, 3 * _LINE) + 0.4)
     fig, ax = new_figure(fig_width, fig_height)
@@ -137,7 +143,7 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     ax.text(x_right, y, result_label, family=FONT, fontsize=_SIZE, va="top",
             color=PALETTE["copy_edge"])
     result.draw(ax, x_right, y - _LINE, lambda index: _RESULT)
-    _draw_legend(ax, legend, _MARGIN, _MARGIN)
+    legend(ax, _MARGIN, _MARGIN, entries)
     return fig
 
 
@@ -157,15 +163,15 @@ class _OperandRow:
 
     @property
     def left_width(self) -> float:
-        return max(self.own.width, _text_width(self.left_label))
+        return max(self.own.width, text_width(self.left_label))
 
     @property
     def gap_width(self) -> float:
-        return max([1.2] + [_text_width(text) + 0.3 for text, _ in self.notes])
+        return max([1.2] + [text_width(text) + 0.3 for text, _ in self.notes])
 
     @property
     def right_width(self) -> float:
-        return max(self.stretched.width, _text_width(self.right_label))
+        return max(self.stretched.width, text_width(self.right_label))
 
     @property
     def height(self) -> float:
@@ -248,7 +254,7 @@ def _table(plan: Broadcast, names) -> list[list[tuple[str, str]]]:
 
 
 def _column_widths(table) -> list[float]:
-    return [max(_text_width(row[k][0]) for row in table) + 0.3 for k in range(len(table[0]))]
+    return [max(text_width(row[k][0]) for row in table) + 0.3 for k in range(len(table[0]))]
 
 
 def _table_width(table) -> float:
@@ -287,22 +293,7 @@ def _legend_entries():
             (*_RESULT, None, "result: new memory")]
 
 
-def _legend_width(text: str) -> float:
-    return 0.45 + _text_width(text, 7.5)
-
-
-def _draw_legend(ax, entries, x: float, y: float) -> None:
-    for face, edge, hatch, text in entries:
-        ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
-                               hatch=hatch))
-        ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=7.5, va="center",
-                color=PALETTE["text"])
-        x += _legend_width(text)
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def _text_width(text: str, size: float = _SIZE) -> float:
-    return len(text) * size * _CHAR

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell, new_figure
+from memlayout.drawing._style import CELL, FONT, PALETTE, cell, new_figure, text_width
 from memlayout.structs import DtypeLayout, Segment, dtype_layout
 
 #: Fields longer than this many bytes are drawn as their first and last bytes and a break.
@@ -30,7 +30,6 @@ _MARGIN = 0.3
 _LABEL_SIZE = 8
 _BYTE_SIZE = 6.5
 _LINE = 0.14  # height of one line of 8-point text, in inches
-_CHAR = 0.602 / 72  # advance of one DejaVu Sans Mono character per point of size, in inches
 
 
 def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
@@ -107,8 +106,8 @@ def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
     note_height = 0.12 + _LINE * len(notes)
     width = 2 * _MARGIN + max(
         max(row.width for row in rows),
-        _text_width(str(title or ""), 11),
-        max(_text_width(note, _LABEL_SIZE) for note in notes))
+        text_width(str(title or ""), 11),
+        max(text_width(note, _LABEL_SIZE) for note in notes))
     height = title_height + sum(row.height for row in rows) + note_height + 0.1
     fig, ax = new_figure(width, height)
     y = height - title_height
@@ -204,7 +203,7 @@ class _Row:
         self.has_markers = any(s.scalar_bytes > 1 for s in self._shown())
         label_right = max((lab.x + 0.05 + _lines_width(lab.lines) for lab in self.labels),
                           default=0.0)
-        self.width = max(self.ncols * CELL, label_right, _text_width(self.header, 9))
+        self.width = max(self.ncols * CELL, label_right, text_width(self.header, 9))
         self.height = (self._NUMBERS + self.nlanes * CELL + 0.12
                        + self.level_bottoms[-1] + self._HEADER)
 
@@ -418,11 +417,6 @@ def _summary(lay: DtypeLayout) -> str:
     return f"{size} per item: {what} · alignment {lay.alignment}"
 
 
-def _text_width(text: str, size: float) -> float:
-    """Width in inches of one line of `text` in DejaVu Sans Mono at `size` points."""
-    return len(text) * size * _CHAR
-
-
 def _lines_width(lines) -> float:
     """Width in inches of the longest of `lines` at the label size."""
-    return max(_text_width(line, _LABEL_SIZE) for line in lines)
+    return max(text_width(line, _LABEL_SIZE) for line in lines)

@@ -8,7 +8,7 @@ from matplotlib.patches import ConnectionPatch
 
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
-from memlayout.drawing._style import CELL, FONT, PALETTE, new_figure
+from memlayout.drawing._style import CELL, FONT, PALETTE, new_figure, text_width
 from memlayout.indexing import index_layout
 from memlayout.model import layout
 
@@ -82,7 +82,7 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     grids_width = _GRID_X - _MARGIN + source_grid.width + 1.2 + result_grid.width
     strips_width = _LABEL + max(source_strip.width, new_strip.width if new_strip else 0)
     lines = list(_header(a, index, sel))
-    width = 2 * _MARGIN + max(grids_width, strips_width, 0.072 * max(map(len, lines)))
+    width = 2 * _MARGIN + max(grids_width, strips_width, max(text_width(line, 8.5) for line in lines))
     strip_block = CELL + 0.35
     height = (2 * _MARGIN + 0.22 * len(lines) + 0.2 + max(source_grid.height, result_grid.height)
               + _GAP + strip_block + (_GAP + 0.2 + strip_block if new_strip else 0))
@@ -153,16 +153,10 @@ def _header(a, index, sel):
     elif sel.kind == "scalar":
         yield f"{text} names one element: NumPy returns a scalar, a copy of its {sel.result.nbytes} bytes"
     else:
-        kind = "boolean mask" if _is_mask(index) else "integer array"
+        kind = "boolean mask" if sel.by_mask else "integer array"
         yield f"{text} is advanced indexing ({kind}): a copy of shape {sel.result.shape}"
         yield (f"{sel.result.size} elements are gathered into a new buffer of "
                f"{sel.copied_bytes:,} bytes; writing to it leaves a unchanged")
-
-
-def _is_mask(index) -> bool:
-    items = index if isinstance(index, tuple) else (index,)
-    return any(np.asarray(i).dtype == bool for i in items
-               if isinstance(i, (np.ndarray, list, bool, np.bool_)))
 
 
 def _index_text(index) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell, new_figure
+from memlayout.drawing._style import CELL, FONT, PALETTE, cell, legend, new_figure
 from memlayout.measure._units import exact_size
 from memlayout.measure.residency import Residency, residency
 
@@ -71,7 +71,10 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
     else:
         ax.text(_MARGIN, strip_y + CELL / 2, "(a zero-byte array spans no pages)",
                 fontsize=8, va="center", **text)
-    _legend(ax, _MARGIN, 0.12)
+    legend(ax, _MARGIN, 0.08, [
+        (PALETTE["used"], PALETTE["used_edge"], None, "in RAM (resident)"),
+        (PALETTE["unused"], PALETTE["unused_edge"], None, "only on disk (not resident)"),
+    ])
     return fig
 
 
@@ -81,14 +84,3 @@ def _cell_meaning(pages_per_cell: int, page_size: int) -> str:
         return "one cell = one page; filled = in RAM"
     return (f"one cell = {pages_per_cell:,} pages ({exact_size(pages_per_cell * page_size)});"
             f" filled height = share of its pages in RAM")
-
-
-def _legend(ax, x: float, y: float) -> None:
-    """Explain filled and empty cells."""
-    for face, edge, label in (("used", "used_edge", "in RAM (resident)"),
-                              ("unused", "unused_edge", "only on disk (not resident)")):
-        ax.add_patch(Rectangle((x, y), 0.18, 0.18, facecolor=PALETTE[face],
-                               edgecolor=PALETTE[edge]))
-        ax.text(x + 0.24, y + 0.09, label, family=FONT, fontsize=7.5, va="center",
-                color=PALETTE["text"])
-        x += 0.5 + 0.075 * len(label)
