@@ -11,32 +11,47 @@ BIN := $(VENV)/bin
 EXE :=
 endif
 PY := $(BIN)/python$(EXE)
-# Reinstall only when the pinned dependencies (pyproject.toml) change.
+# Reinstall only when the pinned dependencies (either pyproject.toml) change.
 STAMP := $(VENV)/.installed
+# JupyterLab reads the workshop's settings (no news prompt) from the environment's own folder.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 FIRST_NOTEBOOK := $(notdir $(firstword $(NOTEBOOKS)))
+# The learner's working copies of the notebooks (git-ignored): JupyterLab opens these, never
+# the originals in notebooks/, so the clone stays clean and `git pull` never conflicts.
+WORK := my-notebooks
+# JupyterLab's user settings and workspaces stay with the learner's copies, not in ~/.jupyter.
+LAB_ENV := JUPYTER_PREFER_ENV_PATH=1 JUPYTERLAB_SETTINGS_DIR=$(WORK)/.jupyterlab/settings \
+  JUPYTERLAB_WORKSPACES_DIR=$(WORK)/.jupyterlab/workspaces
+LAB_OPTIONS := --ServerApp.root_dir=$(WORK) --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK)
 # Extra arguments for JupyterLab, e.g. ARGS="--no-browser --port 8899".
 ARGS ?=
 # pytest-xdist workers for `make test`: the machine this was measured on has 2 cores.
 WORKERS ?= 2
-# One notebook for `make test` or `make refresh`, e.g. NB=notebooks/00_setup_check.ipynb.
+# One notebook for `make test`, `make test-browser` or `make refresh`, e.g.
+# NB=notebooks/00_START_HERE.ipynb.
 NB ?=
 
-ifneq ($(NB),)
+# `make fresh` takes a lesson's name (NB=03_strides); the other targets take a path.
+ifneq ($(filter fresh,$(MAKECMDGOALS)),)
+FRESH := $(NB)
+else ifneq ($(NB),)
 ifeq ($(wildcard $(NB)),)
 $(error NB=$(NB) does not exist; the notebooks are: $(NOTEBOOKS))
 endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint refresh bench clean
+.PHONY: help lab fresh test test-browser lint refresh bench clean
 
 help:
-	@echo "make lab      set up .venv if needed, then open the notebooks in JupyterLab"
-	@echo "              (ARGS=\"--no-browser --port 8899\" passes options to JupyterLab)"
+	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
+	@echo "              ($(WORK)/) in JupyterLab; ARGS=\"--no-browser --port 8899\" passes options"
+	@echo "make fresh NB=03_strides  a fresh copy of one lesson; yours moves to $(WORK)/previous/"
 	@echo "make test     set up .venv if needed, lint, run the unit tests and every notebook"
 	@echo "              (NB=notebooks/NN_name.ipynb runs one notebook; WORKERS=0 runs serially)"
+	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium, as a learner"
 	@echo "make lint     ruff over helpers/, tests/, tools/, benchmarks/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
 	@echo "make bench    time memlayout's drawings on huge inputs (a report, not a test)"
@@ -48,12 +63,20 @@ $(PY):
 	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --editable '.[workshop]'
+$(STAMP): pyproject.toml helpers/workshop/pyproject.toml tools/jupyterlab/overrides.json | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --editable '.[workshop]' \
+	  --editable helpers/workshop
+	$(PY) -c 'import os, shutil; os.makedirs("$(LAB_SETTINGS)", exist_ok=True); \
+	  shutil.copyfile("tools/jupyterlab/overrides.json", "$(LAB_SETTINGS)/memlayout-workshop.json")'
 	@touch $@
 
 lab: $(STAMP)
-	cd notebooks && JUPYTER_PREFER_ENV_PATH=1 ../$(BIN)/jupyter lab $(FIRST_NOTEBOOK) $(ARGS)
+	$(PY) tools/working_copies.py sync notebooks $(WORK)
+	$(LAB_ENV) $(BIN)/jupyter lab $(LAB_OPTIONS) $(ARGS)
+
+fresh: $(STAMP)
+	@test -n "$(FRESH)" || { echo "make fresh: name the lesson, e.g. make fresh NB=03_strides" >&2; exit 2; }
+	$(PY) tools/working_copies.py fresh notebooks $(WORK) $(FRESH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check
@@ -62,6 +85,11 @@ lint: $(STAMP)
 # one kernel. WORKERS=0 runs everything in one process.
 test: lint
 	$(PY) -m pytest -q -n $(WORKERS) --dist loadscope $(NB)
+
+# JupyterLab in headless Chromium (Debian's /usr/bin/chromium, or CHROMIUM=...), on a
+# throwaway copy of the repository; screenshots go to build/browser/.
+test-browser: $(STAMP)
+	$(PY) tests/browser/run_browser_test.py $(NB)
 
 refresh: $(STAMP)
 	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))

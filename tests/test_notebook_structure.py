@@ -2,7 +2,8 @@
 
 The rules for every notebook hold for the setup check too. Lessons (every ``NN_*.ipynb`` not
 listed in `NOT_LESSONS`) are also held to the series' shape: a title and the minutes, "You
-will learn", at least three collapsed solutions each followed by a checking cell, "Key points".
+will learn", at least three exercises (see `exercise_cells`) whose checks store the unanswered
+state, "Key points".
 """
 
 import re
@@ -10,15 +11,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from exercise_cells import find_exercises
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-NOT_LESSONS = {"00_setup_check.ipynb", "99_memlayout_gallery.ipynb"}
+NOT_LESSONS = {"00_START_HERE.ipynb", "99_memlayout_gallery.ipynb"}
 LESSONS = [path for path in NOTEBOOKS if path.name not in NOT_LESSONS]
 MACHINE_PATH = re.compile(r"/work/|/root/|/home/|/Users/|[A-Za-z]:\\+Users")
 UNSEEDED_RNG = re.compile(r"default_rng\(\s*\)|np\.random\.(?!default_rng\b)[a-z_]+\(")
-MIN_SOLUTIONS = 3
+MIN_EXERCISES = 3
 # nbval obeys a marker only when the comment holds nothing else: "# NBVAL_IGNORE_OUTPUT".
 MARKER_WITH_TEXT = re.compile(r"^\s*#\s*(NBVAL_[A-Z_]+)\b(?!\s*$).*$", re.MULTILINE)
 
@@ -103,29 +105,25 @@ def notebook_problems(nb):
     return problems
 
 
-def solution_problems(nb, number):
-    """List what is wrong with one cell tagged ``solution``.
+def stored_check_problems(nb, exercise):
+    """List what is wrong with the output stored for one exercise's check cell.
+
+    A learner opening the notebook must see the unanswered state, never a verdict.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
-    number : int
-        The solution cell's index.
+    exercise : exercise_cells.Exercise
 
     Returns
     -------
     list of str
     """
-    cell = nb.cells[number]
-    problems = []
-    if cell.cell_type != "code":
-        problems.append(f"solution cell {number} is not a code cell")
-    if cell.metadata.get("jupyter", {}).get("source_hidden") is not True:
-        problems.append(f"solution cell {number} is not collapsed (jupyter.source_hidden)")
-    after = nb.cells[number + 1] if number + 1 < len(nb.cells) else None
-    if after is None or after.cell_type != "code" or "assert" not in after.source:
-        problems.append(f"solution cell {number} is not followed by a code cell that asserts")
-    return problems
+    stored = " ".join(output_texts(nb.cells[exercise.check]))
+    if not stored.startswith(f"→ Exercise {exercise.number}: not answered yet"):
+        return [f"Exercise {exercise.number}'s check cell stores {stored[:60]!r}, "
+                "not the unanswered state"]
+    return []
 
 
 def lesson_problems(nb):
@@ -149,15 +147,12 @@ def lesson_problems(nb):
     for heading in ("you will learn", "key points"):
         if heading not in found:
             problems.append(f"no '{heading}' heading")
-    solutions = [
-        number
-        for number, cell in enumerate(nb.cells)
-        if "solution" in cell.metadata.get("tags", [])
-    ]
-    if len(solutions) < MIN_SOLUTIONS:
-        problems.append(f"{len(solutions)} cells tagged 'solution', fewer than {MIN_SOLUTIONS}")
-    for number in solutions:
-        problems.extend(solution_problems(nb, number))
+    exercises, shape_problems = find_exercises(nb)
+    problems.extend(shape_problems)
+    if len(exercises) < MIN_EXERCISES:
+        problems.append(f"{len(exercises)} exercises, fewer than {MIN_EXERCISES}")
+    for exercise in exercises:
+        problems.extend(stored_check_problems(nb, exercise))
     return problems
 
 
@@ -208,20 +203,27 @@ def executed(cells):
     return new_notebook(cells=cells, metadata=kernelspec("python3"))
 
 
-def solution(source):
-    """Return a collapsed code cell tagged ``solution``."""
-    return new_code_cell(
-        source, metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}}
-    )
+def an_exercise(number, answer):
+    """Return the answer, check and solution cells of one exercise, checks run on the placeholder."""
+    unanswered = nbformat.v4.new_output(
+        "stream", name="stdout", text=f"→ Exercise {number}: not answered yet: replace each ...\n")
+    return [
+        new_markdown_cell(f"### Exercise {number}: count"),
+        new_code_cell("answer = ...", metadata={"tags": ["answer"]}),
+        new_code_cell(f"with exercise({number}, checked='the count') as ex:\n"
+                      f"    ex.answers(answer)\n    assert answer == {answer}, 'count the bytes'",
+                      metadata={"tags": ["check"]}, outputs=[unanswered]),
+        new_markdown_cell(f"<details>\n\n```python\nanswer = {answer}\n```\n\n</details>",
+                          metadata={"tags": ["solution"]}),
+    ]
 
 
 def small_lesson():
     """Return the smallest notebook that has the shape of a lesson."""
     cells = [new_markdown_cell("# Strides\n\nYou step through memory. 30 minutes."),
              new_markdown_cell("## You will learn\n\n- what a stride is")]
-    for answer in range(MIN_SOLUTIONS):
-        cells += [new_code_cell("answer = ..."), solution(f"answer = {answer}"),
-                  new_code_cell(f"assert answer == {answer}, 'count the bytes'")]
+    for number in range(1, MIN_EXERCISES + 1):
+        cells += an_exercise(number, number)
     cells.append(new_markdown_cell("## Key points\n\n- a stride is a step in bytes"))
     return executed(cells)
 
@@ -235,16 +237,15 @@ def test_checks_report_a_lesson_without_its_shape():
     nb = small_lesson()
     nb.cells[0].source = "# Strides"
     nb.cells[1].source = "## Objectives"
-    nb.cells[3].metadata.jupyter.source_hidden = False
-    nb.cells[4].source = "answer"
-    del nb.cells[8:]  # the last exercise and the key points
+    nb.cells[4].outputs[0].text = "✓ Exercise 1: correct. Checked the count.\n"
+    del nb.cells[10:]  # the last exercise and the key points
     assert lesson_problems(nb) == [
         "the first cell does not say how many minutes the lesson takes",
         "no 'you will learn' heading",
         "no 'key points' heading",
-        "2 cells tagged 'solution', fewer than 3",
-        "solution cell 3 is not collapsed (jupyter.source_hidden)",
-        "solution cell 3 is not followed by a code cell that asserts",
+        "2 exercises, fewer than 3",
+        "Exercise 1's check cell stores '✓ Exercise 1: correct. Checked the count.\\n', "
+        "not the unanswered state",
     ]
 
 
