@@ -26,8 +26,9 @@ import nbformat
 import pytest
 from exercise_cells import find_exercises, solution_code
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from refresh_notebooks import execute
 from test_notebook_structure import LESSONS
+
+from refresh_notebooks import execute
 
 WRONG_ANSWERS = Path(__file__).resolve().parent / "wrong_answers"
 MIN_WRONG = 2
