@@ -43,7 +43,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh test test-browser lint refresh bench clean
+.PHONY: help lab fresh test test-browser lint refresh minutes bench clean
 
 help:
 	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
@@ -54,6 +54,7 @@ help:
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium, as a learner"
 	@echo "make lint     ruff over helpers/, tests/, tools/, benchmarks/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
+	@echo "make minutes  each notebook's core and deeper minutes by the series' yardstick"
 	@echo "make bench    time memlayout's drawings on huge inputs (a report, not a test)"
 	@echo "make clean    remove .venv and the caches"
 
@@ -93,6 +94,9 @@ test-browser: $(STAMP)
 
 refresh: $(STAMP)
 	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+minutes: $(STAMP)
+	$(PY) tools/yardstick.py $(or $(NB),$(NOTEBOOKS))
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
