@@ -4,6 +4,6 @@ A check cell wraps its asserts in :func:`exercise`, which turns the outcome into
 line for the learner instead of a traceback.
 """
 
-from workshop.exercise import exercise
+from workshop.checks import exercise
 
 __all__ = ["exercise"]

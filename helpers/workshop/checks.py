@@ -10,7 +10,7 @@ The block never raises, so *Run All* goes through a notebook whose exercises are
 It prints exactly one of four outcomes:
 
 - ``→ Exercise 1: not answered yet: …`` while an answer is still the ``...`` placeholder;
-- ``→ Exercise 1: run your answer cell first …`` when a name the check reads is not defined;
+- ``→ Exercise 1: run your answer cell first (…)`` when a name the check reads is not defined;
 - ``✗ Exercise 1: not yet. <hint>`` when an assert fails (its message is the hint), or when
   checking the answer raised an exception;
 - ``✓ Exercise 1: correct. Checked <what was checked>.`` when every assert passed.
@@ -90,7 +90,7 @@ class exercise:  # noqa: N801 - used as ``with exercise(...)``, like a function
             self._say(UNANSWERED, "not answered yet: replace each ... above with your answer, "
                                   "then run both cells.")
         elif issubclass(kind, NameError):
-            self._say(UNANSWERED, f"run your answer cell first, and check the spelling: {error}.")
+            self._say(UNANSWERED, f"run your answer cell first ({error}).")
         elif issubclass(kind, AssertionError):
             hint = str(error).strip() or "your answer does not pass this check yet."
             self._say(WRONG, f"not yet. {hint}")
