@@ -42,7 +42,7 @@ def test_a_failed_assert_prints_its_hint_wrapped_without_splitting_words(capsys)
     out = said(capsys, body)
     assert out.startswith("✗ Exercise 3: not yet. The LAST axis")
     lines = out.splitlines()
-    assert len(lines) == 3 and all(len(line) <= workshop.checks.WIDTH for line in lines)
+    assert len(lines) == 2 and all(len(line) <= workshop.checks.WIDTH for line in lines)
     assert " ".join(out.split()) == " ".join(f"✗ Exercise 3: not yet. {hint}".split())
 
 
