@@ -148,7 +148,7 @@ def test_incompatible_shapes_raise_the_models_error(no_new_pyplot_figures):
     with pytest.raises(ValueError, match="cannot be broadcast") as expected:
         memlayout.broadcast_layout(a, b)
     assert str(raised.value) == str(expected.value)
-    assert raised.traceback[-1].path.parts[-2:] == ("memlayout", "broadcast.py")  # the model
+    assert raised.traceback[-1].path.parts[-2:] == ("model", "broadcast.py")  # the model
 
 
 def test_bad_arguments_are_refused_with_a_hint():

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from numpy.lib.array_utils import byte_bounds
 
 from memlayout import index_layout
-from memlayout.indexing import MAX_SOURCE_SIZE
+from memlayout.model.index import MAX_SOURCE_SIZE
 
 
 def owner_address(owner) -> int:

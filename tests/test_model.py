@@ -36,7 +36,7 @@ from numpy.lib.array_utils import byte_bounds
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from memlayout import Layout, find_owner, layout
-from memlayout.model import _EXACT_LIMIT
+from memlayout.model.layout import _EXACT_LIMIT
 
 PROPERTY = settings(max_examples=120, deadline=None)
 

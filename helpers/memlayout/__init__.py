@@ -1,22 +1,25 @@
 """memlayout: see and measure how NumPy arrays live in memory.
 
-Three layers, data flowing one way: an ndarray → a description of its memory (the model:
-:func:`layout`, :func:`dtype_layout`, :func:`broadcast_layout`, :func:`index_layout`) →
-a picture (``show*``) or a number (the measurements).
+Layers, data flowing one way, each a subpackage: an ndarray → a description of its memory
+(``model/``: :func:`layout`, :func:`dtype_layout`, :func:`broadcast_layout`,
+:func:`index_layout`) → a picture (``drawing/``: ``show*``) or a number (``measure/``:
+:func:`peak_memory`, :func:`residency`, :func:`bandwidth`). ``model`` imports neither of the
+others, ``measure`` imports ``model`` only, and ``drawing`` may draw a measurement.
+Import the public names from here; the module paths may change.
 """
 
-from memlayout.broadcast import Broadcast, Operand, broadcast_layout
 from memlayout.drawing.array import show
 from memlayout.drawing.broadcast import show_broadcast
 from memlayout.drawing.dtype import show_dtype
 from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
-from memlayout.indexing import Selection, index_layout
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
 from memlayout.measure.peak import PeakMemory, peak_memory
 from memlayout.measure.residency import Residency, drop_from_page_cache, residency
-from memlayout.model import Layout, find_owner, layout
-from memlayout.structs import DtypeLayout, Segment, dtype_layout
+from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
+from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
+from memlayout.model.index import Selection, index_layout
+from memlayout.model.layout import Layout, find_owner, layout
 
 __all__ = [
     "Bandwidth",

@@ -15,7 +15,7 @@ import numpy as np
 
 from memlayout.drawing._style import CELL, FONT, PALETTE, cell, cell_width
 from memlayout.drawing._summary import GAP, format_value, windows
-from memlayout.model import Layout
+from memlayout.model.layout import Layout
 
 #: Width of a gap marker in inches.
 _GAP_SIZE = 0.35

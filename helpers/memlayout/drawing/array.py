@@ -6,7 +6,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from memlayout._checks import require_ndarray
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
 from memlayout.drawing._style import (
@@ -18,7 +17,8 @@ from memlayout.drawing._style import (
     new_figure,
     text_width,
 )
-from memlayout.model import Layout, layout
+from memlayout.model._checks import require_ndarray
+from memlayout.model.layout import Layout, layout
 
 _MARGIN = 0.25
 _ARROW_STEP = 0.3

@@ -9,7 +9,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from memlayout.broadcast import Broadcast, Operand, broadcast_layout
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._style import (
     FONT,
@@ -21,6 +20,7 @@ from memlayout.drawing._style import (
     text_width,
 )
 from memlayout.drawing._summary import format_value
+from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
 
 _MARGIN = 0.25
 #: Font size of the table, the labels and the notes.

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from memlayout.drawing._style import CELL, FONT, PALETTE, cell, new_figure, text_width
-from memlayout.structs import DtypeLayout, Segment, dtype_layout
+from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
 
 #: Fields longer than this many bytes are drawn as their first and last bytes and a break.
 _LONG = 24

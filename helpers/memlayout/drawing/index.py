@@ -9,8 +9,8 @@ from matplotlib.patches import ConnectionPatch
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
 from memlayout.drawing._style import CELL, FONT, PALETTE, new_figure, text_width
-from memlayout.indexing import index_layout
-from memlayout.model import layout
+from memlayout.model.index import index_layout
+from memlayout.model.layout import layout
 
 _MARGIN = 0.25
 _LABEL = 0.8  # room left of a strip for its name

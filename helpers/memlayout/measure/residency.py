@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from memlayout.measure._units import exact_size
-from memlayout.model import find_owner
+from memlayout.model.layout import find_owner
 
 #: Platforms whose C library provides ``mincore``.
 SUPPORTED_PLATFORMS = ("linux", "darwin")

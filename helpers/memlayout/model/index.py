@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memlayout._checks import require_ndarray
-from memlayout.model import Layout, layout
+from memlayout.model._checks import require_ndarray
+from memlayout.model.layout import Layout, layout
 
 #: Largest array whose selection is traced element by element (8 bytes per element).
 MAX_SOURCE_SIZE = 1 << 22

@@ -13,7 +13,7 @@ from functools import reduce
 
 import numpy as np
 
-from memlayout._checks import require_ndarray
+from memlayout.model._checks import require_ndarray
 
 #: Views with at most this many elements have their used bytes computed element by element.
 _EXACT_LIMIT = 1 << 16
