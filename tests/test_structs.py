@@ -130,6 +130,8 @@ def test_none_is_not_taken_for_float64():
     ([("a", "f8"), ("a", "i4")], "more than once"),
     ({"names": ["a"], "formats": ["f8"], "offsets": [-1]}, "negative"),
     ((np.int32, 10**10), "shape"),
+    (",", "syntax"),
+    ("a", "deprecated"),
 ])
 def test_a_structured_dtype_numpy_refuses_is_a_value_error_with_numpys_reason(bad, why):
     with pytest.raises(ValueError, match=rf"dtype_layout\(\): NumPy refuses the dtype .*{why}"):

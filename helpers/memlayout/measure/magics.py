@@ -9,6 +9,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from memlayout.measure.peak import peak_memory
+from memlayout.model._checks import got
 
 
 @magics_class
@@ -52,4 +53,7 @@ class PeakMemoryMagics(Magics):
 
 def load_ipython_extension(ipython) -> None:
     """Register the ``peakmem`` magics with `ipython` (what ``%load_ext memlayout`` calls)."""
+    if not callable(getattr(ipython, "register_magics", None)):
+        raise TypeError(f"memlayout.load_ipython_extension() takes the IPython shell, "
+                        f"not {got(ipython)}; in a notebook, run %load_ext memlayout")
     ipython.register_magics(PeakMemoryMagics)

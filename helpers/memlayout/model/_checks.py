@@ -42,7 +42,7 @@ def _short_repr(value: object) -> str:
 def _a_type(value: object) -> str:
     """``'a list'``, ``'an int'``: the value's type with its article."""
     kind = type(value).__name__
-    return f"{'an' if kind[0].lower() in 'aeiou' else 'a'} {kind}"
+    return f"{'an' if kind[0].lower() in 'aeio' else 'a'} {kind}"  # a uint8, an int
 
 
 def require_ndarray(obj: object, func: str, name: str = "a") -> None:
@@ -92,6 +92,30 @@ def require_int(value: object, name: str, func: str, *, minimum: int | None = No
     return int(value)
 
 
+def require_int_array(values: object, name: str, func: str) -> np.ndarray:
+    """`values` (array_like of integers) as an int64 array, or a TypeError naming it.
+
+    An empty list is an empty array of integers; booleans are not integers.
+
+    Examples
+    --------
+    >>> require_int_array([3, np.uint8(4)], "starts", "Layout.touched_cells")
+    array([3, 4])
+    """
+    try:
+        arr = np.asarray(values)
+    except ValueError:  # ragged nested lists
+        arr = np.asarray(None)
+    if arr.size == 0 and arr.dtype != object:
+        return arr.astype(np.int64)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"memlayout.{func}(): {name} must be integers, not {got(values)}")
+    if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"memlayout.{func}(): {name} holds integers too large for a byte "
+                         f"offset: {got(values)}")
+    return arr.astype(np.int64, copy=False)
+
+
 def require_positive_real(value: object, name: str, func: str) -> float:
     """Return `value` as a float, or raise if it is not a finite number greater than 0.
 
@@ -112,9 +136,17 @@ def require_positive_real(value: object, name: str, func: str) -> float:
 
 
 def require_optional_str(value: object, name: str, func: str) -> None:
-    """Raise a TypeError unless `value` is a str or None."""
+    """Raise unless `value` is None or a str that can be drawn (no control characters)."""
     if value is not None and not isinstance(value, str):
         raise TypeError(f"memlayout.{func}(): {name} must be a str or None, not {got(value)}")
+    _require_printable(value, name, func)
+
+
+def _require_printable(text: str | None, name: str, func: str) -> None:
+    """A ValueError for text holding control characters (a newline, a tab ...)."""
+    if text is not None and not text.isprintable():
+        raise ValueError(f"memlayout.{func}(): {name} must be one line of printable "
+                         f"characters, not {got(text)}")
 
 
 def require_callable(value: object, name: str, func: str, hint: str = "") -> None:
@@ -150,4 +182,6 @@ def require_names(names: object, count: int, name: str, func: str,
     if len(names) != count:
         raise ValueError(f"memlayout.{func}(): got {count} {item}s but {len(names)} {name}; "
                          f"{accepts}")
+    for text in names:
+        _require_printable(text, name, func)
     return list(names)

@@ -48,6 +48,12 @@ class Operand:
         along a stretched axis: stride 0 there means it reads the same bytes as the
         element with that entry set to 0. The others are the operand's own elements.
         """
+        if not isinstance(index, tuple) or len(index) != len(self.padded_shape) or not all(
+                isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))
+                and i >= 0 for i in index):
+            raise IndexError(f"memlayout.Operand.is_repeat(): index must be a tuple of "
+                             f"{len(self.padded_shape)} non-negative ints, one per axis of "
+                             f"the result, not {got(index)}")
         return any(index[k] for k in self.stretched)
 
 

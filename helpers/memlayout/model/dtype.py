@@ -8,6 +8,7 @@ compiler lays it out.
 from __future__ import annotations
 
 import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,7 +134,8 @@ def dtype_layout(dtype) -> DtypeLayout:
         ``np.dtype(None)`` is float64: a missing dtype is more likely a mistake.
     ValueError
         If NumPy refuses a structured dtype's description (a repeated field name, a
-        negative offset, ...).
+        negative offset, a malformed ``'i4,f8'`` string, ...) or the spelling is
+        deprecated (``'a'`` for ``'S'``).
 
     Examples
     --------
@@ -147,11 +149,15 @@ def dtype_layout(dtype) -> DtypeLayout:
         raise TypeError(f"memlayout.dtype_layout(): dtype must be {accepts}, not None "
                         f"(np.dtype(None) would mean float64: say np.float64 if you mean it)")
     try:
-        dtype = np.dtype(dtype)
+        with warnings.catch_warnings():
+            # a deprecated spelling ('a' for 'S') is refused, naming its replacement
+            warnings.simplefilter("error", DeprecationWarning)
+            dtype = np.dtype(dtype)
     except TypeError as err:
         raise TypeError(f"memlayout.dtype_layout(): dtype must be {accepts}, "
                         f"not {got(dtype)}") from err
-    except ValueError as err:
+    except (ValueError, SyntaxError, KeyError, IndexError, DeprecationWarning) as err:
+        # NumPy parses 'i4,f8'-style strings with Python's parser: ',' is a SyntaxError
         raise ValueError(f"memlayout.dtype_layout(): NumPy refuses the dtype {got(dtype)}: "
                          f"{err}") from err
     fields = sorted(_leaf_fields(dtype, 0, ""), key=lambda s: (s.start, s.stop))

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from memlayout.model import _subscript
-from memlayout.model._checks import got, require_int, require_ndarray
+from memlayout.model._checks import got, require_int, require_int_array, require_ndarray
 from memlayout.model.layout import Layout, layout
 
 
@@ -122,7 +122,7 @@ class Selection:
         >>> sel.shape, sel.source_index([0, 3])
         ((2, 3), (array([2, 0]), array([1, 1])))
         """
-        positions = _as_int_array(positions, "positions", "Selection.source_index")
+        positions = require_int_array(positions, "positions", "Selection.source_index")
         if positions.size and (positions.min() < 0 or positions.max() >= self.size):
             raise IndexError(f"Selection.source_index(): positions must lie in [0, {self.size}) "
                              f"for a result of shape {self.shape}")
@@ -152,7 +152,7 @@ class Selection:
         if not isinstance(index, tuple) or len(index) != len(shape):
             raise IndexError(f"Selection.picks(): index must be a tuple of {len(shape)} "
                              f"arrays, one per axis of the source, not {got(index)}")
-        index = tuple(_as_int_array(i, "index", "Selection.picks") for i in index)
+        index = tuple(require_int_array(i, "index", "Selection.picks") for i in index)
         for axis, (i, n) in enumerate(zip(index, shape, strict=True)):
             if i.size and (i.min() < 0 or i.max() >= n):
                 raise IndexError(f"Selection.picks(): index along axis {axis} must lie in "
@@ -173,7 +173,7 @@ class Selection:
         >>> sel.touched_cells([0, 8, 16, 24], 8)
         array([ True, False, False,  True])
         """
-        starts = _as_int_array(starts, "starts", "Selection.touched_cells")
+        starts = require_int_array(starts, "starts", "Selection.touched_cells")
         width = require_int(width, "width", "Selection.touched_cells")
         out = np.zeros(starts.shape, dtype=bool)
         if self.size == 0 or width <= 0:
@@ -247,16 +247,3 @@ def index_layout(a: np.ndarray, index) -> Selection:
         raise type(err)(f"memlayout.index_layout(): index {got(index)} does not index "
                         f"an array of shape {a.shape}: {err}") from None
     return Selection(plain, index, subscript, layout(a))
-
-
-def _as_int_array(values, name: str, func: str) -> np.ndarray:
-    """`values` as an int64 array, or a TypeError naming the argument."""
-    try:
-        arr = np.asarray(values)
-    except ValueError:
-        arr = np.asarray(None)
-    if arr.size == 0 and arr.dtype != object:
-        return arr.astype(np.int64)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"memlayout.{func}(): {name} must be integers, not {got(values)}")
-    return arr.astype(np.int64, copy=False)

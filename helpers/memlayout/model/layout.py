@@ -13,7 +13,7 @@ from functools import reduce
 
 import numpy as np
 
-from memlayout.model._checks import got, require_ndarray
+from memlayout.model._checks import got, require_int, require_int_array, require_ndarray
 from memlayout.model._lattice import Lattice
 
 #: Views with at most this many elements have their used bytes computed element by element.
@@ -243,6 +243,8 @@ class Layout:
         >>> every_other.touches(0, 8), every_other.touches(8, 16)
         (True, False)
         """
+        start = require_int(start, "start", "Layout.touches")
+        stop = require_int(stop, "stop", "Layout.touches")
         return bool(self.touched_cells(np.array([start]), stop - start)[0])
 
     def touched_cells(self, starts: np.ndarray, width: int) -> np.ndarray:
@@ -266,7 +268,8 @@ class Layout:
         -------
         numpy.ndarray of bool
         """
-        starts = np.asarray(starts, dtype=np.int64)
+        starts = require_int_array(starts, "starts", "Layout.touched_cells")
+        width = require_int(width, "width", "Layout.touched_cells")
         lo, hi = self.span
         hit = (starts < hi) & (starts + width > lo)
         if self.size == 0 or width <= 0:
@@ -290,6 +293,9 @@ class Layout:
 
     def shares_owner(self, other: Layout) -> bool:
         """True when `other` describes an array over the same owner object."""
+        if not isinstance(other, Layout):
+            raise TypeError(f"memlayout.Layout.shares_owner(): other must be a Layout, "
+                            f"not {got(other)}")
         return self.owner is other.owner
 
     def within(self, other: Layout) -> bool:
@@ -309,6 +315,9 @@ class Layout:
         >>> memlayout.layout(x[2:8:2]).within(memlayout.layout(x[::2]))
         True
         """
+        if not isinstance(other, Layout):
+            raise TypeError(f"memlayout.Layout.within(): other must be a Layout (from "
+                            f"memlayout.layout(b)), not {got(other)}")
         if not self.shares_owner(other):
             return False
         if self.size == 0:
@@ -319,11 +328,13 @@ class Layout:
         gapless = math.prod(other.lattice.lengths) * other.itemsize == other_hi - other_lo
         if gapless and other.lattice.nested(other.itemsize):
             return True
-        if self.size > _EXACT_LIMIT:
+        lattice = other.lattice
+        # at most this many of other's elements can start in the span: per axis, a window
+        reach = math.prod(min(n, (hi - lo + other.itemsize) // s + 1)
+                          for n, s in zip(lattice.lengths, lattice.steps, strict=True))
+        if self.size > _EXACT_LIMIT or reach > _WITHIN_LIMIT:
             return True
-        starts, _ = other.lattice.starts_between(lo - other.itemsize + 1, hi)
-        if starts.size > _WITHIN_LIMIT:
-            return True
+        starts, _ = lattice.starts_between(lo - other.itemsize + 1, hi)
         covered = _merge(np.unique(starts), other.itemsize)
         mine = np.sort(self.element_offsets(), axis=None)
         k = np.searchsorted(covered[0], mine, side="right") - 1
