@@ -170,3 +170,10 @@ def test_an_operand_that_is_not_an_array_is_named(bad):
     with pytest.raises(TypeError, match=r"broadcast_layout\(\): operand 1 must be a NumPy "
                                         r"array or a scalar, not .*np\.asarray"):
         broadcast_layout(np.ones(3), bad)
+
+
+@pytest.mark.parametrize("index", [(0,), (0, 1, 2), (0, -1), (0, 1.0), [0, 1], (True, 0)])
+def test_is_repeat_needs_one_non_negative_int_per_result_axis(index):
+    op = broadcast_layout(np.ones((3, 1)), np.ones(4)).operands[0]
+    with pytest.raises(IndexError, match="one per axis of the result"):
+        op.is_repeat(index)

@@ -229,6 +229,16 @@ def test_object_arrays_holding_lists_and_arrays(index):
                                   layout_offsets(a)[index])
 
 
+@pytest.mark.parametrize("index", [0, [0, 1], np.s_[1:], np.array([True, False, True,
+                                                                  False, True])])
+def test_show_index_draws_object_arrays_holding_lists(index):
+    from matplotlib.figure import Figure
+
+    from memlayout import show_index
+
+    assert isinstance(show_index(objects(), index), Figure)
+
+
 def layout_offsets(a):
     from memlayout import layout
 

@@ -61,3 +61,11 @@ def test_an_error_after_stopping_tracemalloc_is_still_the_learners(shell):
                                 "raise KeyError('mine')\n", store_history=False)
     assert isinstance(result.error_in_exec, KeyError)
     assert not tracemalloc.is_tracing()
+
+
+@pytest.mark.parametrize("bad", [None, 3, "ipython"])
+def test_loading_the_extension_into_something_else_says_what_it_takes(bad):
+    import memlayout
+
+    with pytest.raises(TypeError, match="IPython shell"):
+        memlayout.load_ipython_extension(bad)

@@ -779,3 +779,37 @@ def test_normalise_index_takes_numpy_integers_of_every_kind(index):
 def test_normalise_index_refuses_what_is_not_one_integer_per_axis(index):
     with pytest.raises(IndexError, match="index"):
         layout(np.zeros((3, 4))).normalise_index(index)
+
+
+
+@pytest.mark.parametrize(("method", "args", "match"), [
+    ("touches", (0.5, 2), "start"), ("touches", (0, "8"), "stop"),
+    ("touched_cells", (["a"], 2), "starts"), ("touched_cells", ([0], 2.0), "width"),
+    ("within", (np.zeros(3),), "Layout"), ("shares_owner", (None,), "Layout"),
+])
+def test_layout_methods_name_a_bad_argument(method, args, match):
+    with pytest.raises(TypeError, match=match):
+        getattr(layout(np.zeros(4)), method)(*args)
+
+
+# The drawings rely on these checks.
+
+def test_show_refuses_a_base_that_does_not_hold_the_arrays_bytes():
+    import memlayout
+
+    a = np.arange(12, dtype=np.int64).reshape(3, 4)
+    with pytest.raises(ValueError, match="some of a's bytes are not b's"):
+        memlayout.show(a[0], base=a[2])
+    with pytest.raises(ValueError, match="different owners"):
+        memlayout.show(a[0], base=a.copy())
+    assert memlayout.show(a[:, 1], base=a[:, :2]) is not None
+
+
+@pytest.mark.parametrize("index", [(np.int8(-1), np.uint64(1)), (2, np.int16(-3)),
+                                   (np.uint8(2), 1)])
+def test_show_highlights_an_element_named_with_numpy_integers(index):
+    import memlayout
+
+    fig = memlayout.show(np.arange(12, dtype=np.int64).reshape(3, 4), index=index)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "[2, 1]: 0 + 2×32 + 1×8 = byte 72 of the owner" in texts
