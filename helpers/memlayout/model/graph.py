@@ -16,7 +16,7 @@ other reader of that input, and the buffer lives on under the node's name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -57,6 +57,13 @@ class Node:
         ``dtype.str`` of the result (``"<f8"``).
     inplace : str, optional
         The input whose buffer this node overwrites (``x *= 2``): it allocates nothing.
+    writes_out : bool, optional
+        Whether the operation can write into a buffer it is given (``out=``), so that
+        :func:`reuse_plan` may hand it a freed one. True by default; :func:`memlayout.trace`
+        sets it from the operation.
+    compute : callable, optional
+        ``compute(*inputs, out=None)`` returns the node's array: what a runner calls. Set by
+        :func:`memlayout.trace`; a graph described by hand can be simulated without it.
 
     Examples
     --------
@@ -71,6 +78,8 @@ class Node:
     shape: tuple[int, ...] = ()
     dtype: str = ""
     inplace: str | None = None
+    writes_out: bool = True
+    compute: Callable | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -467,6 +476,7 @@ def count_orders(graph: Graph, max_states: int = MAX_STATES) -> int | None:
     --------
     >>> g = Graph([Node("a", ["x"], 8), Node("b", ["x"], 8), Node("c", ["a", "b"], 8)],
     ...           inputs=["x"], outputs=["c"])
+    >>> import math
     >>> count_orders(g), math.factorial(3)
     (2, 6)
     """
@@ -527,8 +537,9 @@ def reuse_plan(graph: Graph, order: Sequence[str] | None = None) -> Reuse:
     """Hand each freed buffer to a later node of the same size, shape and dtype.
 
     A buffer freed after step ``j`` is kept for the first later node ``k`` that allocates a
-    buffer like it, if keeping it from ``j`` to ``k`` never raises the live bytes above the
-    order's peak; that node then writes into it (``out=``) and allocates nothing.
+    buffer like it and can write into a given one (``writes_out``), if keeping it from ``j``
+    to ``k`` never raises the live bytes above the order's peak; that node then writes into
+    it (``out=``) and allocates nothing.
 
     Examples
     --------
@@ -552,7 +563,8 @@ def reuse_plan(graph: Graph, order: Sequence[str] | None = None) -> Reuse:
     for j, freed in enumerate(freed_after):
         for buffer in freed:
             k = next((k for k in range(j + 1, len(names))
-                      if k not in claimed and kind[names[k]][0] and kind[names[k]] == kind[buffer]), None)
+                      if k not in claimed and kind[names[k]][0] and kind[names[k]] == kind[buffer]
+                      and graph.by_name[names[k]].writes_out), None)
             nbytes = kind[buffer][0]
             if k is None or any(profile[i] + nbytes > timeline.peak for i in range(j + 1, k)):
                 continue
