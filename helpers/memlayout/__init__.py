@@ -13,6 +13,7 @@ from memlayout.drawing.broadcast import show_broadcast
 from memlayout.drawing.dtype import show_dtype
 from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
+from memlayout.drawing.timeline import show_timeline
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
 from memlayout.measure.graph_run import GraphRun, run_order
 from memlayout.measure.peak import PeakMemory, peak_memory
@@ -76,6 +77,7 @@ __all__ = [
     "show_dtype",
     "show_index",
     "show_residency",
+    "show_timeline",
     "simulate",
     "trace",
 ]
