@@ -237,6 +237,15 @@ def test_mean_and_std_first_still_peak_at_two_results(data):
     assert peak(lambda x: (x - mean) / std, data)[0] >= 2 * data.nbytes
 
 
+def test_in_place_division_alone_still_peaks_at_two_when_std_runs_after_the_subtraction(data):
+    def late_std(x):
+        z = x - x.mean(axis=0)
+        z /= x.std(axis=0)  # x.std's 16 MiB of deviations while z is alive
+        return z
+
+    assert peak(late_std, data)[0] >= 2 * data.nbytes
+
+
 def test_subtract_then_divide_in_place_peaks_at_one_result(data):
     def lean(x):
         mean, std = x.mean(axis=0), x.std(axis=0)
