@@ -222,7 +222,6 @@ def test_the_outer_product_blow_up_and_its_chunked_and_identity_cures():
         sq_full = diff.sum(axis=-1)
         del diff
     assert abs(m_full.peak - (96_000_000 + 32_000_000)) < MiB
-    assert 20_000 * 20_000 * 3 * 8 == 9_600_000_000  # the 9.6 GB of the lesson, at N = 20,000
     out = np.empty((n, n))
     with memlayout.peak_memory() as m_chunked:
         for start in range(0, n, 250):
