@@ -6,6 +6,11 @@ last reader as :func:`~memlayout.model.graph.simulate` assumes, optionally write
 buffers as :func:`~memlayout.model.graph.reuse_plan` plans, and measures the whole run with
 :func:`~memlayout.measure.peak.peak_memory`. The simulated and the measured peak then stand
 side by side: the prediction checked by a measurement.
+
+The prediction counts the buffers the nodes return. An operation that allocates scratch
+space of its own while it runs (``np.std`` makes ``x - x.mean()`` inside, for instance) is
+measured but not predicted: its scratch shows as a measured peak above the simulated one
+whenever it exceeds what the other steps keep live.
 """
 
 from __future__ import annotations
