@@ -397,22 +397,33 @@ def test_chunks_with_one_work_buffer_peak_at_the_buffer(sawtooth):
     assert math.isclose(math.sqrt(squares / saw.size), np.arange(1024.0).std(), rel_tol=1e-12)
 
 
-def test_exercise_2_chunks_the_size_of_the_budget_overshoot_it_by_a_few_bytes(sawtooth):
+def test_exercise_2_chunk_copies_the_size_of_the_budget_overshoot_it_by_a_few_bytes(sawtooth):
     _, saw = sawtooth
     budget = 2 * 2**20
+    counts = np.zeros(1024, dtype=np.int64)
     with memlayout.peak_memory() as m:
         for start in range(0, saw.size, budget // 8):
-            (saw[start : start + budget // 8] ** 2).sum()
+            counts += np.bincount(saw[start : start + budget // 8].astype(np.int64), minlength=1024)
     assert budget < m.peak < budget + OVERHEAD  # prints as "peak 2.0 MiB", yet over the budget
     assert f"{m}".startswith("peak 2.0 MiB")
+    assert np.array_equal(counts, np.full(1024, saw.size // 1024))
 
 
-def test_np_dot_of_a_chunk_with_itself_allocates_nothing(sawtooth):
+def test_exercise_2_half_budget_chunks_peak_at_one_chunk_copy(sawtooth):
     _, saw = sawtooth
+    budget = 2 * 2**20
+    chunk_len = budget // 2 // 8
     with memlayout.peak_memory() as m:
-        total = sum(float(np.dot(saw[s : s + 2**18], saw[s : s + 2**18])) for s in range(0, saw.size, 2**18))
-    assert m.peak < OVERHEAD
-    assert total == saw.size // 1024 * float(np.sum(np.arange(1024.0) ** 2))
+        counts = np.zeros(1024, dtype=np.int64)
+        for start in range(0, saw.size, chunk_len):
+            counts += np.bincount(saw[start : start + chunk_len].astype(np.int64), minlength=1024)
+    assert abs(m.peak - chunk_len * 8) < OVERHEAD and m.peak <= budget
+    assert np.array_equal(counts, np.full(1024, saw.size // 1024))
+
+
+def test_np_bincount_refuses_float_input():
+    with pytest.raises(TypeError, match="Cannot cast array data from dtype"):
+        np.bincount(np.arange(4.0))
 
 
 # ----------------------------------------------------------------------------------- Dask
