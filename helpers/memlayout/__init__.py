@@ -15,7 +15,7 @@ from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
 from memlayout.drawing.timeline import show_timeline
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
-from memlayout.measure.graph_run import GraphRun, run_order
+from memlayout.measure.graph_run import GraphRun, peak_summary, run_order
 from memlayout.measure.peak import PeakMemory, peak_memory
 from memlayout.measure.residency import Residency, drop_from_page_cache, residency
 from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
@@ -69,6 +69,7 @@ __all__ = [
     "index_layout",
     "layout",
     "peak_memory",
+    "peak_summary",
     "residency",
     "reuse_plan",
     "run_order",
