@@ -328,6 +328,13 @@ def test_cumprod_with_out_allocates_nothing_and_is_a_dependency_chain():
     assert np.array_equal(running[1:], running[:-1] * factors[1:])  # each from the one before
 
 
+@needs_elision
+def test_two_x_plus_48_on_the_strided_view_allocates_one_buffer():
+    strided = np.random.default_rng(4).uniform(0.999, 1.001, (400, 12_000))[:, ::20]
+    result_bytes = 400 * 600 * 8
+    assert round(peak("2*strided + 48", {"strided": strided}) / result_bytes) == 1
+
+
 def test_cumprod_of_a_strided_view_copies_it_first():
     rng = np.random.default_rng(4)
     contig = rng.uniform(0.999, 1.001, (400, 600))
