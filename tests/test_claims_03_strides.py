@@ -273,3 +273,10 @@ def test_exercise_byte_offset_of_a_strided_slice():
     assert memlayout.layout(rows).element_offset((1, 3)) == 32
     assert rows[1:2, 3:4].ctypes.data - board.ctypes.data == 32
     assert board.ravel()[32 // board.itemsize] == rows[1, 3]
+
+
+def test_as_strided_with_the_strides_of_a_slice_builds_the_same_view():
+    c_order = np.arange(12, dtype=np.int64).reshape(3, 4)
+    columns = as_strided(c_order, shape=(3, 2), strides=(32, 16))
+    assert np.array_equal(columns, c_order[:, ::2]) and c_order[:, ::2].strides == (32, 16)
+    assert np.shares_memory(columns, c_order) and memlayout.layout(columns).in_bounds
