@@ -251,7 +251,8 @@ class Timeline:
     peak : int
         The most bytes live at once (``max(step.live)``).
     peak_step : int
-        Index of the first step that reaches `peak`.
+        Index (from 0) of the first step that reaches `peak`; the printed form and the
+        drawings count steps from 1.
     live_at_end : int
         Bytes still allocated after the last step: the outputs.
     """
@@ -264,7 +265,7 @@ class Timeline:
     held: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __repr__(self) -> str:
-        return (f"Timeline({len(self.steps)} steps, peak {self.peak:,} B at step {self.peak_step} "
+        return (f"Timeline({len(self.steps)} steps, peak {self.peak:,} B at step {self.peak_step + 1} "
                 f"({self.order[self.peak_step]}), {self.live_at_end:,} B kept)")
 
 
