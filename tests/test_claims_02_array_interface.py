@@ -302,3 +302,42 @@ def test_updateifcopy_is_gone_and_writebackifcopy_remains():
     assert not hasattr(a.flags, "updateifcopy")
     assert a.flags.writebackifcopy is False
     assert a.flags.owndata and a.flags.aligned and a.ctypes.data % 8 == 0
+
+
+def test_from_dlpack_copy_false_wraps_and_copy_true_copies():
+    a = np.arange(6, dtype=np.int64).reshape(2, 3)
+    assert np.shares_memory(np.from_dlpack(a, copy=False), a)
+    copied = np.from_dlpack(a, copy=True)
+    assert not np.shares_memory(copied, a) and np.array_equal(copied, a)
+
+
+def test_an_array_that_warns_on_write_exports_the_read_only_flag_true():
+    a = grid()
+    warns, _ = np.broadcast_arrays(a[0], a)
+    assert warns.__array_interface__["data"][1] is True
+    with pytest.warns(FutureWarning, match="writeable"):
+        assert warns.flags.writeable
+
+
+def test_stringdtype_exports_a_typestr_no_reader_decodes():
+    strings = np.array(["a", "bc"], dtype=np.dtypes.StringDType())
+    interface = strings.__array_interface__
+    assert interface["typestr"] == "StringDType()"
+    with pytest.raises(TypeError, match="not understood"):
+        np.dtype(interface["typestr"])
+
+
+@pytest.mark.parametrize("typestr", ["<f4", ">f4", "|u1", "<i8", ">c16"])
+def test_str_names_the_byte_order_where_byteorder_says_native(typestr):
+    dtype = np.dtype(typestr)
+    assert dtype.str[0] == typestr[0]
+    native = {"little": "<", "big": ">"}[sys.byteorder]
+    assert dtype.byteorder == ("=" if typestr[0] == native else typestr[0])
+
+
+def test_indexing_one_element_gives_a_scalar_outside_the_arrays_buffer():
+    a = np.arange(24, dtype=np.int32).reshape(4, 6)
+    scalar_pointer = a[2, 3].__array_interface__["data"][0]
+    start = a.__array_interface__["data"][0]
+    assert not start <= scalar_pointer < start + a.nbytes
+    assert a[2:3, 3:4].__array_interface__["data"][0] - start == 4 * (2 * 6 + 3)
