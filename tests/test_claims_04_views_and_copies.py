@@ -95,6 +95,10 @@ def test_base_stops_at_an_array_of_another_type(tmp_path):
     assert type(mapped[2:]) is np.memmap
     assert mapped[2:].base is mapped and mapped[2:][1:].base is mapped
     assert not isinstance(mapped.base, np.ndarray)
+    plain = np.asarray(mapped)  # an ndarray whose base is the memmap: the type differs, the chain stops
+    assert type(plain) is np.ndarray and plain.base is mapped
+    assert plain[1:].base is plain and plain[1:][1:].base is plain
+    del plain
 
     class Tagged(np.ndarray):
         pass
