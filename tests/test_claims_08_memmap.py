@@ -215,7 +215,10 @@ def test_the_lessons_npy_header_is_128_bytes(tmp_path):
     path = tmp_path / "readings.npy"
     np.save(path, np.arange(8000, dtype=np.float64).reshape(1000, 8))
     assert np.load(path, mmap_mode="r").offset == 128
-    assert path.read_bytes()[127:128] == b"\n"  # the dict literal, padded with spaces, ends in a newline
+    head = path.read_bytes()[:128]
+    assert head[6:8] == b"\x01\x00"  # version 1.0
+    assert head[8:10] == b"v\x00" and int.from_bytes(head[8:10], "little") == 118 == 128 - 10
+    assert head[127:128] == b"\n"  # the dict literal, padded with spaces, ends in a newline
 
 
 def test_np_load_mmap_mode_w_plus_empties_the_file_then_raises_type_error(tmp_path):
