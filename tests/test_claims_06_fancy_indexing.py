@@ -291,3 +291,15 @@ def test_a_mask_is_smaller_than_its_indices_above_one_in_eight(x_and_idx):
         indices = np.nonzero(sel)[0]
         assert (indices.nbytes < sel.nbytes) == (indices.size < sel.size / 8)
         assert np.array_equal(x[sel], x[indices])
+
+
+def test_a_gather_fills_its_buffer_with_the_index_axes_first():
+    z = np.zeros((2, 3, 4))
+    adjacent = z[:, [0, 1, 2, 0, 1]]  # index axis in the middle: moved back by a transposed view
+    assert adjacent.shape == (2, 5, 4) and not adjacent.flags.owndata
+    assert adjacent.base.shape == (5, 2, 4) and adjacent.base.flags.owndata
+    last = z[:, :, [0, 3]]
+    assert last.shape == (2, 3, 2) and last.base.shape == (2, 2, 3)
+    separated = z[0, :, [0, 1]]  # separated by a slice: the index axes stay first, nothing moved
+    assert separated.shape == (2, 3) and separated.flags.owndata
+    assert z[[0, 1]].flags.owndata  # already first
