@@ -29,8 +29,15 @@ def test_a_long_order_is_drawn_without_its_stack(read_figure):
     nodes = [Node("n0", ["x"], 8)] + [Node(f"n{i}", [f"n{i - 1}"], 8) for i in range(1, 200)]
     graph = Graph(nodes, inputs=["x"], outputs=["n199"])
     figure = read_figure(memlayout.show_timeline(graph, max_steps=40))
-    assert "order 1: peak 16 B at step 2 (n1)" in figure.texts
+    assert "as written: peak 16 B at step 2 (n1)" in figure.texts
     assert "n5" not in figure.texts  # neither buffer names nor step labels fit
+
+
+def test_without_labels_the_order_as_written_is_named_and_the_others_numbered(read_figure):
+    graph = two_branches()
+    figure = read_figure(memlayout.show_timeline(graph, ["b", "d", "a", "c", "z"], graph.as_written))
+    assert "order 1: peak 10 MiB at step 4 (c)" in figure.texts
+    assert "as written: peak 17 MiB at step 3 (c)" in figure.texts
 
 
 @pytest.mark.parametrize(("call", "error", "message"), [

@@ -34,7 +34,8 @@ def show_timeline(graph: Graph, *orders: Sequence[str], labels: Sequence[str] | 
     *orders : sequence of str
         Valid orders of its nodes; the order as written when none is given.
     labels : sequence of str, optional
-        A name for each order (``"as written"``, ``"best"``); numbered by default.
+        A name for each order (``"as written"``, ``"best"``). By default the order as written
+        is called "as written" and the others are numbered.
     max_steps : int, optional
 
     Returns
@@ -59,7 +60,10 @@ def show_timeline(graph: Graph, *orders: Sequence[str], labels: Sequence[str] | 
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
         raise ValueError(f"max_steps must be a positive int, got {max_steps!r}")
     orders = orders or (graph.as_written,)
-    labels = [f"order {number + 1}" for number in range(len(orders))] if labels is None else list(labels)
+    if labels is None:
+        labels = ["as written" if tuple(order) == graph.as_written else f"order {number + 1}"
+                  for number, order in enumerate(orders)]
+    labels = list(labels)
     if len(labels) != len(orders) or not all(isinstance(label, str) for label in labels):
         raise ValueError(f"labels must give one str per order ({len(orders)}), got {labels!r}")
     timelines = [simulate(graph, order) for order in orders]
