@@ -17,7 +17,12 @@ from memlayout.drawing._style import (
     new_figure,
     text_width,
 )
-from memlayout.model._checks import require_ndarray
+from memlayout.model._checks import (
+    MAX_DRAWN_CELLS,
+    require_int,
+    require_ndarray,
+    require_optional_str,
+)
 from memlayout.model.layout import Layout, layout
 
 _MARGIN = 0.25
@@ -62,7 +67,8 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     TypeError
         If `a` (or `base`) is not a NumPy array.
     ValueError
-        If `base` does not share `a`'s memory.
+        If `base` does not hold all of `a`'s bytes (see :meth:`Layout.within`), or
+        `max_cells` is not from 1 to 1,024.
     IndexError
         If `index` does not name one element of `a`.
 
@@ -73,16 +79,21 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     >>> fig = memlayout.show(a[:, ::2], base=a)
     """
     require_ndarray(a, "show")
+    require_optional_str(title, "title", "show")
+    max_cells = require_int(max_cells, "max_cells", "show", minimum=1, maximum=MAX_DRAWN_CELLS)
     view = layout(a)
     frame = None
     if base is not None:
-        require_ndarray(base, "show")
+        require_ndarray(base, "show", "base")
         frame = layout(base)
-        if not view.shares_owner(frame):
+        if not view.within(frame):
             raise ValueError(
-                "show(a, base=b): a does not live in b's memory (they have different "
-                "owners); pass the array a was sliced or viewed from, or leave base out")
-    picked = None if index is None else view.element_offset(index)
+                "memlayout.show(a, base=b): a does not live in b's memory ("
+                + ("some of a's bytes are not b's" if view.shares_owner(frame) else
+                   "they have different owners")
+                + "); pass the array a was sliced or viewed from, or leave base out")
+    index_norm = None if index is None else view.normalise_index(index)
+    picked = None if index is None else view.element_offset(index_norm)
 
     grid = GridPlan(a)
     strip = StripPlan(view, frame, max_cells=max_cells,
@@ -102,8 +113,6 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
         y -= 0.22
     y = height - _MARGIN - _TITLE - (0.25 if title else 0)
     first = (0,) * a.ndim
-    index_norm = None if index is None else tuple(
-        i % n for i, n in zip(np.atleast_1d(index), a.shape, strict=True))
 
     def grid_style(idx):
         if idx == index_norm:
