@@ -71,5 +71,15 @@ def format_value(value, width: int = 7) -> str:
 
 
 def _plain(value) -> bool:
-    """True for floats that read well without an exponent."""
-    return not np.isfinite(value) or value == 0 or 1e-3 <= abs(value) < 1e6
+    """True for floats that read well without an exponent.
+
+    The comparison is made in ``longdouble``, which holds every float exactly, because a
+    ``float16`` cannot hold the bound 1e6 (NEP 50 would cast it, with an overflow warning).
+
+    Examples
+    --------
+    >>> _plain(np.float16(65504.0)), _plain(np.float16(0.0001)), _plain(np.longdouble("1e400"))
+    (True, False, False)
+    """
+    magnitude = abs(np.longdouble(value))
+    return not np.isfinite(magnitude) or magnitude == 0 or 1e-3 <= magnitude < 1e6

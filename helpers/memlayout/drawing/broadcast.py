@@ -223,8 +223,14 @@ def _result_text(arrays, views, op):
         return lambda index: ""
     # Python scalars are passed as they are, so op promotes them as op(*arrays) would.
     weak = [isinstance(a, (int, float, complex)) for a in arrays]
-    return lambda index: format_value(op(*(a if w else v[index] for a, v, w in
-                                           zip(arrays, views, weak, strict=True))))
+
+    def text(index):
+        # A cell shows inf or nan itself; a floating-point warning would only repeat it.
+        with np.errstate(all="ignore"):
+            value = op(*(a if w else v[index] for a, v, w in zip(arrays, views, weak, strict=True)))
+        return format_value(value)
+
+    return text
 
 
 def _stretch_note(operand: Operand, axis: int, shape: tuple[int, ...]) -> str:
