@@ -82,4 +82,4 @@ def _plain(value) -> bool:
     (True, False, False)
     """
     magnitude = abs(np.longdouble(value))
-    return not np.isfinite(magnitude) or magnitude == 0 or 1e-3 <= magnitude < 1e6
+    return bool(not np.isfinite(magnitude) or magnitude == 0 or 1e-3 <= magnitude < 1e6)
