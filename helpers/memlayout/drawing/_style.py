@@ -14,24 +14,32 @@ from matplotlib.patches import Rectangle
 #: Font of all text in the figures; it ships with matplotlib, so it is on every machine.
 FONT = "DejaVu Sans Mono"
 
-#: Fixed palette (colour-blind safe, after Okabe & Ito), named by role.
+#: Fixed palette, named by meaning: each colour means one thing in every drawing.
+#: tests/test_palette.py checks, with the Machado et al. (2009) simulation of protanopia,
+#: deuteranopia and tritanopia, that the colours drawn together stay apart, and that text is
+#: readable on white and on every fill. Greys carry no hue: light grey is "not used", dark grey
+#: a resident page, and cell edges and text are neutral.
 PALETTE = {
-    "used": "#56B4E9",  # bytes an array uses
-    "used_edge": "#0072B2",
+    "used": "#56B4E9",  # elements and bytes this array uses (Okabe & Ito's sky blue)
     "unused": "#EEEEEE",  # bytes of the owner the array does not use
+    "accent": "#E69F00",  # the element being explained (Okabe & Ito's orange)
+    "copy": "#AAEE88",  # new memory: a copy, a result (light green)
+    "resident": "#555555",  # a page of a file that is in RAM (show_residency)
+    "padding": "#FFFFFF",  # bytes no field uses, drawn hatched
+    "edge": "#4D4D4D",  # outline of every coloured cell
     "unused_edge": "#9E9E9E",
-    "accent": "#E69F00",  # the element or axis being explained
-    "accent_edge": "#B07800",
-    "copy": "#009E73",  # a new buffer made by a copy
-    "copy_edge": "#006B4E",
-    "padding": "#FFFFFF",  # struct padding, drawn hatched
     "text": "#222222",
-    "muted": "#777777",
-    "error": "#D55E00",
+    "muted": "#6B6B6B",  # secondary text: byte numbers, gap marks, notes
 }
 
-#: One colour per axis, for stride arrows and axis labels.
-AXIS_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+#: Colours of axes 0, 1 and 2 (stride arrows, axis labels): maroon, indigo and violet, dark
+#: enough for text and apart from every fill in all three colour-vision deficiencies.
+#: Further axes are drawn in the text colour and named by their labels.
+AXIS_COLOURS = ("#880000", "#3322AA", "#8800FF")
+
+#: Fills of a struct's fields in ``show_dtype``, given out by field name: light tints (after
+#: Paul Tol's "light" scheme) that no other drawing uses.
+FIELD_COLOURS = ("#99DDFF", "#44BB99", "#BBCC33", "#EEDD88", "#EE8866", "#C8A2C8")
 
 #: Size of one drawn cell in inches.
 CELL = 0.42
@@ -44,8 +52,8 @@ LEGEND_SIZE = 7.5
 
 
 def axis_colour(axis: int) -> str:
-    """Return the colour of `axis` (cycling past six axes)."""
-    return AXIS_COLOURS[axis % len(AXIS_COLOURS)]
+    """Return the colour of `axis`: its own for axes 0 to 2, the text colour past them."""
+    return AXIS_COLOURS[axis] if axis < len(AXIS_COLOURS) else PALETTE["text"]
 
 
 #: Resolution of a figure in pixels per inch at its display size (CSS pixels in a browser).

@@ -107,10 +107,10 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
 
     def grid_style(idx):
         if idx == index_norm:
-            return PALETTE["accent"], PALETTE["accent_edge"]
+            return PALETTE["accent"], PALETTE["edge"]
         if idx == first and index is None:
-            return PALETTE["accent"], PALETTE["accent_edge"]
-        return PALETTE["used"], PALETTE["used_edge"]
+            return PALETTE["accent"], PALETTE["edge"]
+        return PALETTE["used"], PALETTE["edge"]
 
     grid.draw(ax, _MARGIN, y, grid_style)
     _axis_arrows(ax, grid, _MARGIN, y)
@@ -128,9 +128,9 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
 
     def strip_style(byte, used):
         if any(byte <= m < byte + strip.unit for m in marked) and used:
-            return PALETTE["accent"], PALETTE["accent_edge"]
+            return PALETTE["accent"], PALETTE["edge"]
         if used:
-            return PALETTE["used"], PALETTE["used_edge"]
+            return PALETTE["used"], PALETTE["edge"]
         return PALETTE["unused"], PALETTE["unused_edge"]
 
     centres = strip.draw(ax, strip_x, strip_y, strip_style)
@@ -138,11 +138,11 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
         _draw_stride_arrows(ax, arrows, strip, centres, strip_y + CELL)
     if index is not None:
         ax.text(_MARGIN, _MARGIN + _LEGEND + 0.05, _arithmetic(view, index_norm), family=FONT,
-                fontsize=8, va="bottom", color=PALETTE["accent_edge"])
+                fontsize=8, va="bottom", color=PALETTE["text"])
     legend(ax, _MARGIN, _MARGIN, [
-        (PALETTE["used"], PALETTE["used_edge"], None, "used by this array"),
+        (PALETTE["used"], PALETTE["edge"], None, "used by this array"),
         (PALETTE["unused"], PALETTE["unused_edge"], None, "not used"),
-        (PALETTE["accent"], PALETTE["accent_edge"], None,
+        (PALETTE["accent"], PALETTE["edge"], None,
          "this element" if index is not None else "element [0, …, 0]"),
     ])
     return fig

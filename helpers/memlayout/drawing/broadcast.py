@@ -33,8 +33,8 @@ _ROW_GAP = 0.3
 _LIMITS = {"max_rows": 5, "max_cols": 6, "max_panels": 3}
 #: How a repeated element (reached through stride 0) is drawn: an outline, hatched.
 _REPEAT = (PALETTE["padding"], PALETTE["used"], "///")
-_ORIGINAL = (PALETTE["used"], PALETTE["used_edge"])
-_RESULT = (PALETTE["copy"], PALETTE["copy_edge"])
+_ORIGINAL = (PALETTE["used"], PALETTE["edge"])
+_RESULT = (PALETTE["copy"], PALETTE["edge"])
 
 
 def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
@@ -139,9 +139,9 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
         y -= row.height
     for k, line in enumerate(result_note):
         ax.text(_MARGIN, y - _LINE * k, line, family=FONT, fontsize=_SIZE, va="top",
-                color=PALETTE["copy_edge"])
+                color=PALETTE["text"])
     ax.text(x_right, y, result_label, family=FONT, fontsize=_SIZE, va="top",
-            color=PALETTE["copy_edge"])
+            color=PALETTE["text"])
     result.draw(ax, x_right, y - _LINE, lambda index: _RESULT)
     legend(ax, _MARGIN, _MARGIN, entries)
     return fig
@@ -254,8 +254,8 @@ def _table(plan: Broadcast, names) -> list[list[tuple[str, str]]]:
                    else (_length(o, k), PALETTE["text"]) for k in axes]
         table.append([(f"{name}:", PALETTE["text"]), (str(o.shape), PALETTE["text"]),
                       *entries, (str(o.strides), PALETTE["text"])])
-    table.append([("result:", PALETTE["copy_edge"]), (str(plan.shape), PALETTE["copy_edge"]),
-                  *((str(n), PALETTE["copy_edge"]) for n in plan.shape), ("", PALETTE["text"])])
+    table.append([("result:", PALETTE["text"]), (str(plan.shape), PALETTE["text"]),
+                  *((str(n), PALETTE["text"]) for n in plan.shape), ("", PALETTE["text"])])
     return table
 
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell, new_figure, text_width
+from memlayout.drawing._style import CELL, FIELD_COLOURS, FONT, PALETTE, cell, new_figure, text_width
 from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
 
 #: Fields longer than this many bytes are drawn as their first and last bytes and a break.
 _LONG = 24
 #: Width of a break mark, in cells.
 _GAP_COLUMNS = 3
-#: Fill and edge colours of consecutive fields.
-_FIELD_COLOURS = (("used", "used_edge"), ("accent", "accent_edge"), ("copy", "copy_edge"))
+#: Edge of every field's cells and outline; fields differ by their fill.
+_FIELD_EDGE = "#4D4D4D"
 
 _MARGIN = 0.3
 _LABEL_SIZE = 8
@@ -365,8 +365,7 @@ def _field_colours(segments) -> dict[Segment, tuple[str, str]]:
         if seg.is_padding:
             colours[seg] = (PALETTE["padding"], PALETTE["unused_edge"])
         else:
-            face, edge = _FIELD_COLOURS[fields % len(_FIELD_COLOURS)]
-            colours[seg] = (PALETTE[face], PALETTE[edge])
+            colours[seg] = (FIELD_COLOURS[fields % len(FIELD_COLOURS)], _FIELD_EDGE)
             fields += 1
     return colours
 

@@ -63,7 +63,7 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
              width=width, height=CELL)
         if fraction:
             ax.add_patch(Rectangle((x, strip_y), width, CELL * fraction,
-                                   facecolor=PALETTE["used"], edgecolor=PALETTE["used_edge"]))
+                                   facecolor=PALETTE["resident"], edgecolor="none"))
     if share.size:
         ax.text(_MARGIN, strip_y - 0.05, "page 0", fontsize=7, va="top", **text)
         ax.text(_MARGIN + width * share.size, strip_y - 0.05, f"page {measured.total - 1:,}",
@@ -72,7 +72,7 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
         ax.text(_MARGIN, strip_y + CELL / 2, "(a zero-byte array spans no pages)",
                 fontsize=8, va="center", **text)
     legend(ax, _MARGIN, 0.08, [
-        (PALETTE["used"], PALETTE["used_edge"], None, "in RAM (resident)"),
+        (PALETTE["resident"], PALETTE["resident"], None, "in RAM (resident)"),
         (PALETTE["unused"], PALETTE["unused_edge"], None, "only on disk (not resident)"),
     ])
     return fig
