@@ -7,6 +7,7 @@ pyplot, so a figure displays once in Jupyter and leaves no global pyplot state.
 from __future__ import annotations
 
 import io
+import math
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -98,39 +99,64 @@ def cell_width(texts) -> float:
     return max(CELL, text_width(max(texts, key=len, default=""), 9) + 0.14)
 
 
-def legend_width(entries) -> float:
-    """Width in inches of the legend :func:`legend` draws for `entries`."""
-    return sum(0.44 + text_width(text, LEGEND_SIZE) for *_, text in entries)
-
-
-def legend(ax, x: float, y: float, entries) -> None:
-    """Draw one row of colour swatches with their meaning, from (`x`, `y`).
+class Legend:
+    """Rows of colour swatches with their meaning, wrapped to fit a width.
 
     Parameters
     ----------
-    ax : matplotlib.axes.Axes
-    x, y : float
-        Lower-left corner of the first swatch, in inches.
     entries : iterable of (face, edge, hatch, text)
         Colours and hatch (or None) of each swatch, and what it means.
+    width : float
+        Inches a row may take; an entry wider than that gets a row of its own.
     """
-    for face, edge, hatch, text in entries:
-        ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
-                               hatch=hatch))
-        ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=LEGEND_SIZE, va="center",
-                color=PALETTE["text"])
-        x += 0.44 + text_width(text, LEGEND_SIZE)
+
+    ROW = 0.27  # height of one row, in inches
+
+    def __init__(self, entries, width: float) -> None:
+        self.rows: list[list[tuple]] = []
+        row_width = width
+        for entry in entries:
+            size = 0.44 + text_width(entry[-1], LEGEND_SIZE)
+            if row_width + size > width and self.rows[-1:] != [[]]:
+                self.rows.append([])
+                row_width = 0.0
+            self.rows[-1].append(entry)
+            row_width += size
+
+    @staticmethod
+    def natural_width(entries) -> float:
+        """Width in inches of the widest single entry: the legend fits in no less."""
+        return max((0.44 + text_width(entry[-1], LEGEND_SIZE) for entry in entries), default=0.0)
+
+    @property
+    def height(self) -> float:
+        """Height in inches of all rows."""
+        return self.ROW * len(self.rows)
+
+    def draw(self, ax, x0: float, y0: float) -> None:
+        """Draw the rows, the last one with its lower-left corner at (`x0`, `y0`)."""
+        for n, row in enumerate(self.rows):
+            x, y = x0, y0 + self.ROW * (len(self.rows) - 1 - n)
+            for face, edge, hatch, text in row:
+                ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
+                                       hatch=hatch))
+                ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=LEGEND_SIZE, va="center",
+                        color=PALETTE["text"])
+                x += 0.44 + text_width(text, LEGEND_SIZE)
 
 
 def new_figure(width: float, height: float) -> tuple[Figure, object]:
     """Create a figure of `width` × `height` inches with one frameless axes in data units.
 
-    The axes uses one data unit per inch, so cell positions can be given in inches.
+    The axes uses one data unit per inch, so cell positions can be given in inches. The size
+    is rounded up to whole display pixels, so the figure's repr is the same on every machine.
     """
-    fig = LayoutFigure(figsize=(max(width, 1.0), max(height, 0.5)), dpi=DPI)
+    width, height = (math.ceil(round(max(n, least) * DPI, 6)) / DPI
+                     for n, least in ((width, 1.0), (height, 0.5)))
+    fig = LayoutFigure(figsize=(width, height), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, max(width, 1.0))
-    ax.set_ylim(0, max(height, 0.5))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
     ax.set_axis_off()
     return fig, ax
 

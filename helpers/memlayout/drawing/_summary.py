@@ -44,6 +44,17 @@ def windows(anchors, n: int, radius: int) -> list[int | None]:
     return out
 
 
+def element_name(index: tuple[int, ...]) -> str:
+    """An element's index as a learner writes it between brackets.
+
+    Examples
+    --------
+    >>> element_name((0, 0)), element_name((7,)), element_name(())
+    ('[0, 0]', '[7]', '[()]')
+    """
+    return "[" + (", ".join(map(str, index)) if index else "()") + "]"
+
+
 def format_value(value, width: int = 7) -> str:
     """A short text for one element, cut to `width` characters with '…' if longer.
 

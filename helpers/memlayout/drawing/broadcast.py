@@ -13,9 +13,8 @@ from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._style import (
     FONT,
     PALETTE,
+    Legend,
     axis_colour,
-    legend,
-    legend_width,
     new_figure,
     text_width,
 )
@@ -117,7 +116,7 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     entries = _legend_entries()
     fig_width = 2 * _MARGIN + max(
         left + gap + right, _table_width(table), text_width(title, 9),
-        text_width(notes), legend_width(entries))
+        text_width(notes), Legend.natural_width(entries))
     fig_height = (2 * _MARGIN + 0.4 + _LINE * len(table) + 0.3 + _LINE + 0.15
                   + sum(r.height for r in rows) + _LINE + max(result.height, 3 * _LINE) + 0.4)
     fig, ax = new_figure(fig_width, fig_height)
@@ -143,7 +142,7 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     ax.text(x_right, y, result_label, family=FONT, fontsize=_SIZE, va="top",
             color=PALETTE["text"])
     result.draw(ax, x_right, y - _LINE, lambda index: _RESULT)
-    legend(ax, _MARGIN, _MARGIN, entries)
+    Legend(entries, fig_width - 2 * _MARGIN).draw(ax, _MARGIN, _MARGIN)
     return fig
 
 
