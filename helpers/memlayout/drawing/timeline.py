@@ -70,10 +70,10 @@ def show_timeline(graph: Graph, *orders: Sequence[str], labels: Sequence[str] | 
     scale = _BAR_HEIGHT / max(max(t.peak for t in timelines), 1)
     steps = len(graph.nodes)
     step = min(_STEP, _MAX_WIDTH / steps)
-    entries = [(PALETTE["accent"], PALETTE["accent_edge"], None, "allocated by this step"),
-               (PALETTE["used"], PALETTE["used_edge"], None, "live, freed later")]
+    entries = [(PALETTE["accent"], PALETTE["edge"], None, "allocated by this step"),
+               (PALETTE["used"], PALETTE["edge"], None, "live, freed later")]
     if any(_output_waits(graph, t) for t in timelines):
-        entries.append((PALETTE["copy"], PALETTE["copy_edge"], None, "an output, kept"))
+        entries.append((PALETTE["copy"], PALETTE["edge"], None, "an output, kept"))
     width = max(2 * _MARGIN + step * steps + 1.4, legend_width(entries) + 2 * _MARGIN, 5.0)
     panel = _BAR_HEIGHT + _PANEL_GAP + 0.35
     fig, ax = new_figure(width, panel * len(timelines) + 0.45)
@@ -108,9 +108,9 @@ def _panel(ax, graph, timeline, label, base, step, scale, stacked):
             y = base
             for buffer, nbytes in live.items():
                 fresh = buffer == name and node.nbytes
-                face, edge = ((PALETTE["accent"], PALETTE["accent_edge"]) if fresh else
-                              (PALETTE["copy"], PALETTE["copy_edge"]) if buffer in kept else
-                              (PALETTE["used"], PALETTE["used_edge"]))
+                face, edge = ((PALETTE["accent"], PALETTE["edge"]) if fresh else
+                              (PALETTE["copy"], PALETTE["edge"]) if buffer in kept else
+                              (PALETTE["used"], PALETTE["edge"]))
                 height = nbytes * scale
                 ax.add_patch(Rectangle((x + 0.04, y), step - 0.08, height, facecolor=face,
                                        edgecolor=edge, linewidth=0.6))
@@ -130,6 +130,6 @@ def _panel(ax, graph, timeline, label, base, step, scale, stacked):
             live.pop(buffer, None)
     peak_y = base + timeline.peak * scale
     right = x0 + len(timeline.order) * step
-    ax.plot([x0, right], [peak_y, peak_y], color=PALETTE["error"], linewidth=1.2, linestyle="--")
+    ax.plot([x0, right], [peak_y, peak_y], color=PALETTE["text"], linewidth=1.2, linestyle="--")
     ax.text(right + 0.08, peak_y, exact_size(timeline.peak), va="center", fontsize=8,
-            family=FONT, color=PALETTE["error"])
+            family=FONT, color=PALETTE["text"])
