@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._style import FONT, PALETTE, legend, legend_width, new_figure, text_width
+from memlayout.drawing._style import FONT, PALETTE, Legend, new_figure, text_width
 from memlayout.measure._units import exact_size
 from memlayout.model.graph import Graph, simulate
 
@@ -74,10 +74,10 @@ def show_timeline(graph: Graph, *orders: Sequence[str], labels: Sequence[str] | 
                (PALETTE["used"], PALETTE["edge"], None, "live, freed later")]
     if any(_output_waits(graph, t) for t in timelines):
         entries.append((PALETTE["copy"], PALETTE["edge"], None, "an output, kept"))
-    width = max(2 * _MARGIN + step * steps + 1.4, legend_width(entries) + 2 * _MARGIN, 5.0)
+    width = max(2 * _MARGIN + step * steps + 1.4, Legend.natural_width(entries) + 2 * _MARGIN, 5.0)
     panel = _BAR_HEIGHT + _PANEL_GAP + 0.35
     fig, ax = new_figure(width, panel * len(timelines) + 0.45)
-    legend(ax, _MARGIN, 0.1, entries)
+    Legend(entries, width - 2 * _MARGIN).draw(ax, _MARGIN, 0.1)
     for number, (timeline, label) in enumerate(zip(timelines, labels, strict=True)):
         base = 0.45 + panel * (len(timelines) - 1 - number) + 0.45
         _panel(ax, graph, timeline, label, base, step, scale, steps <= max_steps)
