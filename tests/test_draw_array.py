@@ -5,11 +5,13 @@ from __future__ import annotations
 import mmap
 import tracemalloc
 
+import matplotlib.colors as mcolors
 import numpy as np
 import pytest
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
 import memlayout
-from memlayout.drawing._style import PALETTE
+from memlayout.drawing._style import CELL, PALETTE, axis_colour
 
 
 def used_cells(reader):
@@ -43,7 +45,7 @@ def test_owner_of_its_own_memory_is_fully_used(read_figure):
 def test_negative_stride_arrow_points_back(read_figure):
     fig = read_figure(memlayout.show(np.arange(10, dtype=np.int32)[::-3]))
     assert "axis 0: -12 B" in fig.texts
-    assert "[0, …, 0] is byte 36 of its owner" in fig.all_text
+    assert "a view: [0] is byte 36 of its owner" in fig.all_text
 
 
 def test_zero_strides_are_named(read_figure):
@@ -57,6 +59,63 @@ def test_index_writes_the_address_arithmetic(read_figure):
     fig = read_figure(memlayout.show(a, index=(2, 1)))
     assert "[2, 1]: 0 + 2×32 + 1×8 = byte 72 of the owner" in fig.texts
     assert len(fig.cells(PALETTE["accent"])) == 2  # the element in the grid and in memory
+
+
+def hatched(reader, colour):
+    """Grid cells drawn as an outline hatched in `colour`."""
+    target = mcolors.to_rgba(colour)
+    return [p for p in reader.fig.findobj(Rectangle)
+            if p.get_hatch() and p.get_edgecolor() == target and p.get_height() >= CELL]
+
+
+@pytest.mark.parametrize(("shape", "name"), [((3, 4), "[0, 0]"), ((5,), "[0]"),
+                                             ((2, 2, 2), "[0, 0, 0]")])
+def test_the_first_element_is_named_for_the_real_number_of_axes(read_figure, shape, name):
+    a = np.zeros(shape)[(slice(1, None),) * len(shape)]
+    fig = read_figure(memlayout.show(a))
+    assert f"a view: {name} is byte" in fig.all_text and f"element {name}" in fig.texts
+    assert "…, 0]" not in fig.all_text
+
+
+def test_every_index_that_reaches_the_highlighted_bytes_is_marked(read_figure):
+    windows = np.lib.stride_tricks.sliding_window_view(np.arange(6, dtype=np.int64), 3)
+    fig = read_figure(memlayout.show(windows, index=(1, 1)))
+    # [0, 2] and [2, 0] read byte 16 too; [1, 1] itself is filled
+    assert len(hatched(fig, PALETTE["accent"])) == 2
+    assert "same bytes as [1, 1]" in fig.texts
+    assert "axis 0: +8 B" in fig.texts and "axis 1: +8 B" in fig.texts
+
+
+def test_broadcast_repeats_are_hatched_and_stride_zero_is_an_arrow_back(read_figure):
+    fig = read_figure(memlayout.show(np.broadcast_to(np.arange(3.0), (4, 3))))
+    # rows 1 to 3 re-read row 0: column 0 is the highlighted element's bytes, the rest repeats
+    assert len(hatched(fig, PALETTE["accent"])) == 3
+    assert len(hatched(fig, PALETTE["used"])) == 6
+    assert "repeat: stride 0 reads its bytes again" in fig.texts
+    back = [p for p in fig.fig.findobj(FancyArrowPatch)
+            if p.get_edgecolor() == mcolors.to_rgba(axis_colour(0))]
+    assert len(back) == 1
+    (x0, y0), (x1, y1) = back[0]._posA_posB
+    assert x0 == x1 and y0 > y1, "stride 0 comes straight back down into the cell it left"
+
+
+def test_an_array_whose_owner_is_hidden_does_not_claim_its_memory(read_figure):
+    x = np.arange(10.0)
+    fig = read_figure(memlayout.show(np.from_dlpack(x[::2])))
+    assert "owns its memory" not in fig.all_text
+    assert "does not own its memory; its owner, a PyCapsule, does not show its bytes" in fig.all_text
+
+
+def test_base_must_hold_all_of_the_array():
+    a = np.arange(10)
+    with pytest.raises(ValueError, match="bytes 40 to 79 of their owner, but b holds only bytes 0 to 39"):
+        memlayout.show(a[5:], base=a[:5])
+
+
+def test_numpy_integers_index_an_element(read_figure):
+    a = np.arange(12, dtype=np.int64).reshape(3, 4)
+    fig = read_figure(memlayout.show(a, index=(np.int8(-1), np.uint64(1))))
+    assert "[2, 1]: 0 + 2×32 + 1×8 = byte 72 of the owner" in fig.texts
 
 
 def test_index_must_name_one_element():

@@ -13,7 +13,7 @@ from functools import reduce
 
 import numpy as np
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell, cell_width
+from memlayout.drawing._style import CELL, FONT, PALETTE, cell, cell_width, text_width
 from memlayout.drawing._summary import GAP, format_value, windows
 from memlayout.model.layout import Layout
 
@@ -109,6 +109,18 @@ class StripPlan:
         """Width of the strip in inches."""
         return sum(_GAP_SIZE if c is GAP else self.cell_width for c in self.cells)
 
+    def centres(self, x0: float) -> dict[int, float]:
+        """x of each drawn cell's centre, by cell index, for a strip starting at `x0`."""
+        centres = {}
+        x = x0
+        for c in self.cells:
+            if c is GAP:
+                x += _GAP_SIZE
+                continue
+            centres[c] = x + self.cell_width / 2
+            x += self.cell_width
+        return centres
+
     def draw(self, ax, x0: float, y0: float, style) -> dict[int, float]:
         """Draw the strip with its lower-left corner at (`x0`, `y0`).
 
@@ -122,9 +134,9 @@ class StripPlan:
         Returns
         -------
         dict
-            x of each drawn cell's centre, by cell index.
+            x of each drawn cell's centre, by cell index (as :meth:`centres`).
         """
-        centres = {}
+        centres = self.centres(x0)
         x = x0
         for c in self.cells:
             if c is GAP:
@@ -138,9 +150,8 @@ class StripPlan:
             cell(ax, x, y0, self.texts[c], face=face, edge=edge, width=self.cell_width,
                  color=PALETTE["text"] if used else PALETTE["muted"])
             ax.text(x + self.cell_width / 2, y0 - 0.05, str(byte), ha="center", va="top",
-                    family=FONT, fontsize=6.5, color=PALETTE["muted"],
-                    rotation=0 if len(str(byte)) * 0.055 < self.cell_width else 60)
-            centres[c] = x + self.cell_width / 2
+                    family=FONT, fontsize=7, color=PALETTE["muted"],
+                    rotation=0 if text_width(str(byte), 7) + 0.04 < self.cell_width else 60)
             x += self.cell_width
         return centres
 

@@ -7,6 +7,7 @@ pyplot, so a figure displays once in Jupyter and leaves no global pyplot state.
 from __future__ import annotations
 
 import io
+import math
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -14,24 +15,32 @@ from matplotlib.patches import Rectangle
 #: Font of all text in the figures; it ships with matplotlib, so it is on every machine.
 FONT = "DejaVu Sans Mono"
 
-#: Fixed palette (colour-blind safe, after Okabe & Ito), named by role.
+#: Fixed palette, named by meaning: each colour means one thing in every drawing.
+#: tests/test_palette.py checks, with the Machado et al. (2009) simulation of protanopia,
+#: deuteranopia and tritanopia, that the colours drawn together stay apart, and that text is
+#: readable on white and on every fill. Greys carry no hue: light grey is "not used", dark grey
+#: a resident page, and cell edges and text are neutral.
 PALETTE = {
-    "used": "#56B4E9",  # bytes an array uses
-    "used_edge": "#0072B2",
+    "used": "#56B4E9",  # elements and bytes this array uses (Okabe & Ito's sky blue)
     "unused": "#EEEEEE",  # bytes of the owner the array does not use
+    "accent": "#E69F00",  # the element being explained (Okabe & Ito's orange)
+    "copy": "#AAEE88",  # new memory: a copy, a result (light green)
+    "resident": "#555555",  # a page of a file that is in RAM (show_residency)
+    "padding": "#FFFFFF",  # bytes no field uses, drawn hatched
+    "edge": "#4D4D4D",  # outline of every coloured cell
     "unused_edge": "#9E9E9E",
-    "accent": "#E69F00",  # the element or axis being explained
-    "accent_edge": "#B07800",
-    "copy": "#009E73",  # a new buffer made by a copy
-    "copy_edge": "#006B4E",
-    "padding": "#FFFFFF",  # struct padding, drawn hatched
     "text": "#222222",
-    "muted": "#777777",
-    "error": "#D55E00",
+    "muted": "#6B6B6B",  # secondary text: byte numbers, gap marks, notes
 }
 
-#: One colour per axis, for stride arrows and axis labels.
-AXIS_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+#: Colours of axes 0, 1 and 2 (stride arrows, axis labels): maroon, indigo and violet, dark
+#: enough for text and apart from every fill in all three colour-vision deficiencies.
+#: Further axes are drawn in the text colour and named by their labels.
+AXIS_COLOURS = ("#880000", "#3322AA", "#8800FF")
+
+#: Fills of a struct's fields in ``show_dtype``, given out by field name: light tints (after
+#: Paul Tol's "light" scheme) that no other drawing uses.
+FIELD_COLOURS = ("#99DDFF", "#44BB99", "#BBCC33", "#EEDD88", "#EE8866", "#C8A2C8")
 
 #: Size of one drawn cell in inches.
 CELL = 0.42
@@ -44,22 +53,40 @@ LEGEND_SIZE = 7.5
 
 
 def axis_colour(axis: int) -> str:
-    """Return the colour of `axis` (cycling past six axes)."""
-    return AXIS_COLOURS[axis % len(AXIS_COLOURS)]
+    """Return the colour of `axis`: its own for axes 0 to 2, the text colour past them."""
+    return AXIS_COLOURS[axis] if axis < len(AXIS_COLOURS) else PALETTE["text"]
+
+
+#: Resolution of a figure in pixels per inch at its display size (CSS pixels in a browser).
+DPI = 100
+
+#: Device pixels per display pixel of the PNG a notebook shows: 2 keeps text sharp on HiDPI
+#: (retina) screens, and the frontend is told the display size, so it is not shown twice as big.
+PIXEL_RATIO = 2
 
 
 class LayoutFigure(Figure):
-    """A matplotlib Figure that shows itself in Jupyter as a PNG.
+    """A matplotlib Figure that shows itself in Jupyter as a sharp PNG of a stated size.
 
     It needs neither pyplot nor ``%matplotlib inline``: IPython displays any object with a
     ``_repr_png_`` method, so the figure a memlayout function returns appears once, as the
-    cell's value, in a fresh kernel too.
+    cell's value, in a fresh kernel too. The PNG has :data:`PIXEL_RATIO` pixels per display
+    pixel; the metadata IPython passes on with it (``width``, ``height``) give the display
+    size, so JupyterLab draws it at that size and a HiDPI screen uses the extra pixels.
+
+    Examples
+    --------
+    >>> fig = LayoutFigure(figsize=(3, 1), dpi=DPI)
+    >>> png, size = fig._repr_png_()
+    >>> size
+    {'width': 300, 'height': 100}
     """
 
-    def _repr_png_(self) -> bytes:
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png")
-        return buffer.getvalue()
+        self.savefig(buffer, format="png", dpi=self.dpi * PIXEL_RATIO)
+        width, height = (round(n) for n in self.get_size_inches() * self.dpi)
+        return buffer.getvalue(), {"width": width, "height": height}
 
 
 def text_width(text: str, size: float = 8) -> float:
@@ -72,39 +99,64 @@ def cell_width(texts) -> float:
     return max(CELL, text_width(max(texts, key=len, default=""), 9) + 0.14)
 
 
-def legend_width(entries) -> float:
-    """Width in inches of the legend :func:`legend` draws for `entries`."""
-    return sum(0.44 + text_width(text, LEGEND_SIZE) for *_, text in entries)
-
-
-def legend(ax, x: float, y: float, entries) -> None:
-    """Draw one row of colour swatches with their meaning, from (`x`, `y`).
+class Legend:
+    """Rows of colour swatches with their meaning, wrapped to fit a width.
 
     Parameters
     ----------
-    ax : matplotlib.axes.Axes
-    x, y : float
-        Lower-left corner of the first swatch, in inches.
     entries : iterable of (face, edge, hatch, text)
         Colours and hatch (or None) of each swatch, and what it means.
+    width : float
+        Inches a row may take; an entry wider than that gets a row of its own.
     """
-    for face, edge, hatch, text in entries:
-        ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
-                               hatch=hatch))
-        ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=LEGEND_SIZE, va="center",
-                color=PALETTE["text"])
-        x += 0.44 + text_width(text, LEGEND_SIZE)
+
+    ROW = 0.27  # height of one row, in inches
+
+    def __init__(self, entries, width: float) -> None:
+        self.rows: list[list[tuple]] = []
+        row_width = width
+        for entry in entries:
+            size = 0.44 + text_width(entry[-1], LEGEND_SIZE)
+            if row_width + size > width and self.rows[-1:] != [[]]:
+                self.rows.append([])
+                row_width = 0.0
+            self.rows[-1].append(entry)
+            row_width += size
+
+    @staticmethod
+    def natural_width(entries) -> float:
+        """Width in inches of the widest single entry: the legend fits in no less."""
+        return max((0.44 + text_width(entry[-1], LEGEND_SIZE) for entry in entries), default=0.0)
+
+    @property
+    def height(self) -> float:
+        """Height in inches of all rows."""
+        return self.ROW * len(self.rows)
+
+    def draw(self, ax, x0: float, y0: float) -> None:
+        """Draw the rows, the last one with its lower-left corner at (`x0`, `y0`)."""
+        for n, row in enumerate(self.rows):
+            x, y = x0, y0 + self.ROW * (len(self.rows) - 1 - n)
+            for face, edge, hatch, text in row:
+                ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
+                                       hatch=hatch))
+                ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=LEGEND_SIZE, va="center",
+                        color=PALETTE["text"])
+                x += 0.44 + text_width(text, LEGEND_SIZE)
 
 
 def new_figure(width: float, height: float) -> tuple[Figure, object]:
     """Create a figure of `width` × `height` inches with one frameless axes in data units.
 
-    The axes uses one data unit per inch, so cell positions can be given in inches.
+    The axes uses one data unit per inch, so cell positions can be given in inches. The size
+    is rounded up to whole display pixels, so the figure's repr is the same on every machine.
     """
-    fig = LayoutFigure(figsize=(max(width, 1.0), max(height, 0.5)), dpi=100)
+    width, height = (math.ceil(round(max(n, least) * DPI, 6)) / DPI
+                     for n, least in ((width, 1.0), (height, 0.5)))
+    fig = LayoutFigure(figsize=(width, height), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, max(width, 1.0))
-    ax.set_ylim(0, max(height, 0.5))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
     ax.set_axis_off()
     return fig, ax
 

@@ -44,6 +44,17 @@ def windows(anchors, n: int, radius: int) -> list[int | None]:
     return out
 
 
+def element_name(index: tuple[int, ...]) -> str:
+    """An element's index as a learner writes it between brackets.
+
+    Examples
+    --------
+    >>> element_name((0, 0)), element_name((7,)), element_name(())
+    ('[0, 0]', '[7]', '[()]')
+    """
+    return "[" + (", ".join(map(str, index)) if index else "()") + "]"
+
+
 def format_value(value, width: int = 7) -> str:
     """A short text for one element, cut to `width` characters with '…' if longer.
 
@@ -71,5 +82,15 @@ def format_value(value, width: int = 7) -> str:
 
 
 def _plain(value) -> bool:
-    """True for floats that read well without an exponent."""
-    return not np.isfinite(value) or value == 0 or 1e-3 <= abs(value) < 1e6
+    """True for floats that read well without an exponent.
+
+    The comparison is made in ``longdouble``, which holds every float exactly, because a
+    ``float16`` cannot hold the bound 1e6 (NEP 50 would cast it, with an overflow warning).
+
+    Examples
+    --------
+    >>> _plain(np.float16(65504.0)), _plain(np.float16(0.0001)), _plain(np.longdouble("1e400"))
+    (True, False, False)
+    """
+    magnitude = abs(np.longdouble(value))
+    return bool(not np.isfinite(magnitude) or magnitude == 0 or 1e-3 <= magnitude < 1e6)

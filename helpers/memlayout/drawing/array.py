@@ -4,31 +4,35 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch
 
+from memlayout.drawing._args import check_count, check_element, check_title
+from memlayout.drawing._arrows import StrideArrows
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
 from memlayout.drawing._style import (
     CELL,
     FONT,
     PALETTE,
+    Legend,
     axis_colour,
-    legend,
     new_figure,
     text_width,
 )
-from memlayout.model._checks import (
-    MAX_DRAWN_CELLS,
-    require_int,
-    require_ndarray,
-    require_optional_str,
-)
+from memlayout.drawing._summary import element_name
+from memlayout.model._checks import require_ndarray
 from memlayout.model.layout import Layout, layout
 
 _MARGIN = 0.25
-_ARROW_STEP = 0.3
-_TITLE = 0.55
-_LEGEND = 0.35
+_LINE = 0.22  # one line of header text
+_STRIP_X = _MARGIN + 0.85  # room left of the strip for "byte offset"
+_NUMBERS = 0.3  # byte offsets under the strip
+
+#: How each kind of grid cell is drawn: fill, edge and hatch.
+_USED = (PALETTE["used"], PALETTE["edge"])
+_REPEAT = (PALETTE["padding"], PALETTE["used"], "///")
+_PICKED = (PALETTE["accent"], PALETTE["edge"])
+_SAME_BYTES = (PALETTE["padding"], PALETTE["accent"], "///")
+_UNUSED = (PALETTE["unused"], PALETTE["unused_edge"])
 
 
 def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
@@ -39,9 +43,12 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     axes). The bottom shows the buffer that owns the memory as a strip of cells, each
     labelled with its byte offset from the buffer's start. Cells that `a` uses are
     coloured, the rest grey, so a view shows what it shares and what it skips. The
-    arrows go from element ``[0, …, 0]`` to its next neighbour along each axis, labelled
-    with that axis's stride. Large arrays and buffers are summarised (head … tail); only
-    the drawn elements are read.
+    arrows go from the first element (``[0, 0]`` for a 2-d array) to its next neighbour
+    along each axis, labelled with that axis's stride; a stride of 0 comes back into the
+    cell it left. One element is highlighted (the first, or `index`); every other drawn
+    index that reaches its bytes (overlapping windows, a broadcast) is hatched in the same
+    colour, and elements that a stride of 0 reads again are hatched as repeats. Large
+    arrays and buffers are summarised (head … tail); only the drawn elements are read.
 
     Parameters
     ----------
@@ -50,13 +57,13 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     base : numpy.ndarray, optional
         An array over the same memory (typically the one `a` was sliced from); the strip
         then shows `base`'s bytes, labelled with `base`'s values, instead of the whole owner.
-    index : tuple of int, optional
+    index : int or tuple of int, optional
         An element to highlight, with its address arithmetic
         ``offset + Σ index[k] * strides[k]`` written out below the strip.
     title : str, optional
         A first line to print above the facts the figure states itself.
     max_cells : int
-        How many buffer cells to draw before summarising.
+        How many buffer cells to draw before summarising (at least 4).
 
     Returns
     -------
@@ -65,10 +72,10 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     Raises
     ------
     TypeError
-        If `a` (or `base`) is not a NumPy array.
+        If `a` (or `base`) is not a NumPy array, `index` is not integers, `title` is not
+        a str or `max_cells` not an int.
     ValueError
-        If `base` does not hold all of `a`'s bytes (see :meth:`Layout.within`), or
-        `max_cells` is not from 1 to 1,024.
+        If `base` does not hold all of `a`'s bytes, or `max_cells` is below 4.
     IndexError
         If `index` does not name one element of `a`.
 
@@ -77,151 +84,185 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     >>> import numpy as np, memlayout
     >>> a = np.arange(12, dtype=np.int64).reshape(3, 4)
     >>> fig = memlayout.show(a[:, ::2], base=a)
+    >>> "axis 1: +16 B" in [t.get_text() for t in fig.axes[0].texts]
+    True
     """
     require_ndarray(a, "show")
-    require_optional_str(title, "title", "show")
-    max_cells = require_int(max_cells, "max_cells", "show", minimum=1, maximum=MAX_DRAWN_CELLS)
+    check_title("show", title)
+    max_cells = check_count("show", "max_cells", max_cells, 4)
     view = layout(a)
-    frame = None
-    if base is not None:
-        require_ndarray(base, "show", "base")
-        frame = layout(base)
-        if not view.within(frame):
-            raise ValueError(
-                "memlayout.show(a, base=b): a does not live in b's memory ("
-                + ("some of a's bytes are not b's" if view.shares_owner(frame) else
-                   "they have different owners")
-                + "); pass the array a was sliced or viewed from, or leave base out")
-    index_norm = None if index is None else view.normalise_index(index)
-    picked = None if index is None else view.element_offset(index_norm)
+    frame = None if base is None else _frame(view, base)
+    picked_index = None if index is None else check_element("show", index, a.shape)
+    highlight = picked_index if picked_index is not None else (0,) * a.ndim
+    picked = view.element_offset(highlight) if a.size else None
 
     grid = GridPlan(a)
     strip = StripPlan(view, frame, max_cells=max_cells,
                       extra_anchors=() if picked is None else (picked,))
-    arrows = _stride_arrows(view)
-    arrow_room = _ARROW_STEP * (len(arrows) + 1)
+    styles = _grid_styles(view, grid, highlight, picked)
+    centres = strip.centres(_STRIP_X)
+    start = centres.get(strip.cell_of(view.offset)) if a.size else None
+    arrows = StrideArrows(
+        _stride_steps(view) if start is not None else [], start or 0.0,
+        lambda stride: centres.get(strip.cell_of(view.offset + stride)), strip.cell_width)
     header = list(_header(a, view, title))
-    width = 2 * _MARGIN + max(grid.width + 0.8, strip.width + 0.9, 5.2,
-                              max(text_width(line, 8.5) for line in header))
-    height = (2 * _MARGIN + _TITLE + grid.height + 0.65 + arrow_room + CELL + 0.35 + _LEGEND
-              + (0.3 if index is not None else 0) + (0.25 if title else 0))
+    caption = _memory_caption(a, view, frame)
+    entries = _legend_entries(styles, strip, highlight, picked_index is not None)
+    arithmetic = None if picked_index is None else _arithmetic(view, picked_index)
+
+    grid_top = _LINE * len(header) + 0.05
+    width = 2 * _MARGIN + max(
+        grid.width + text_width(f"axis {a.ndim - 1} →", 7.5) + 0.1,
+        _STRIP_X - _MARGIN + strip.width, arrows.right - _MARGIN,
+        *(text_width(line, 8.5) for line in [*header, caption, arithmetic or ""]),
+        Legend.natural_width(entries))
+    key = Legend(entries, width - 2 * _MARGIN)
+    bottom = _MARGIN + key.height + (_LINE + 0.05 if arithmetic else 0)
+    height = (bottom + _NUMBERS + CELL + arrows.height + _LINE + 0.35 + grid.height + grid_top
+              + _MARGIN)
     fig, ax = new_figure(width, height)
 
     y = height - _MARGIN
     for line in header:
         ax.text(_MARGIN, y, line, family=FONT, fontsize=8.5, va="top", color=PALETTE["text"])
-        y -= 0.22
-    y = height - _MARGIN - _TITLE - (0.25 if title else 0)
-    first = (0,) * a.ndim
+        y -= _LINE
+    y = height - _MARGIN - grid_top
+    grid.draw(ax, _MARGIN, y, lambda idx: styles[idx])
+    _axis_labels(ax, grid, _MARGIN, y)
 
-    def grid_style(idx):
-        if idx == index_norm:
-            return PALETTE["accent"], PALETTE["accent_edge"]
-        if idx == first and index is None:
-            return PALETTE["accent"], PALETTE["accent_edge"]
-        return PALETTE["used"], PALETTE["used_edge"]
-
-    grid.draw(ax, _MARGIN, y, grid_style)
-    _axis_arrows(ax, grid, _MARGIN, y)
-
-    strip_y = _MARGIN + _LEGEND + (0.3 if index is not None else 0) + 0.35
-    ax.text(_MARGIN, strip_y + CELL + arrow_room + 0.12,
-            f"memory: the {view.owner_type} that owns it, {view.buffer_nbytes:,} bytes"
-            if frame is None else
-            f"memory of the base array: bytes {frame.span[0]} to {frame.span[1] - 1} of its owner",
-            family=FONT, fontsize=8, va="bottom", color=PALETTE["muted"])
-    ax.text(_MARGIN, strip_y + CELL / 2, "byte\noffset →", family=FONT, fontsize=6,
-            va="center", color=PALETTE["muted"])
-    strip_x = _MARGIN + 0.8
-    marked = {view.offset if picked is None else picked}
+    strip_y = bottom + _NUMBERS
+    ax.text(_MARGIN, strip_y + CELL + arrows.height + 0.08, caption, family=FONT, fontsize=8.5,
+            va="bottom", color=PALETTE["muted"])
+    ax.text(_STRIP_X - 0.1, strip_y - 0.05, "byte offset", family=FONT, fontsize=7.5,
+            ha="right", va="top", color=PALETTE["muted"])
+    marked = None if picked is None else strip.cell_of(picked)
 
     def strip_style(byte, used):
-        if any(byte <= m < byte + strip.unit for m in marked) and used:
-            return PALETTE["accent"], PALETTE["accent_edge"]
-        if used:
-            return PALETTE["used"], PALETTE["used_edge"]
-        return PALETTE["unused"], PALETTE["unused_edge"]
+        if used and strip.cell_of(byte) == marked:
+            return _PICKED
+        return _USED if used else _UNUSED
 
-    centres = strip.draw(ax, strip_x, strip_y, strip_style)
-    if view.size:
-        _draw_stride_arrows(ax, arrows, strip, centres, strip_y + CELL)
-    if index is not None:
-        ax.text(_MARGIN, _MARGIN + _LEGEND + 0.05, _arithmetic(view, index_norm), family=FONT,
-                fontsize=8, va="bottom", color=PALETTE["accent_edge"])
-    legend(ax, _MARGIN, _MARGIN, [
-        (PALETTE["used"], PALETTE["used_edge"], None, "used by this array"),
-        (PALETTE["unused"], PALETTE["unused_edge"], None, "not used"),
-        (PALETTE["accent"], PALETTE["accent_edge"], None,
-         "this element" if index is not None else "element [0, …, 0]"),
-    ])
+    strip.draw(ax, _STRIP_X, strip_y, strip_style)
+    arrows.draw(ax, strip_y + CELL)
+    if arithmetic:
+        ax.text(_MARGIN, _MARGIN + key.height + 0.05, arithmetic, family=FONT, fontsize=8.5,
+                va="bottom", color=PALETTE["text"])
+    key.draw(ax, _MARGIN, _MARGIN)
     return fig
+
+
+def _frame(view: Layout, base: np.ndarray) -> Layout:
+    """Layout of `base`, checked to hold every byte of the array `view` describes."""
+    require_ndarray(base, "show")
+    frame = layout(base)
+    if not view.shares_owner(frame):
+        raise ValueError(
+            "show(a, base=b): a does not live in b's memory (they have different "
+            "owners); pass the array a was sliced or viewed from, or leave base out")
+    (low, high), (start, stop) = view.span, frame.span
+    if view.size and not start <= low < high <= stop:
+        raise ValueError(
+            f"show(a, base=b): a uses bytes {low} to {high - 1} of their owner, but b holds "
+            f"only bytes {start} to {stop - 1}; pass an array that holds all of a, or leave "
+            f"base out to see the whole owner")
+    return frame
+
+
+def _grid_styles(view: Layout, grid: GridPlan, highlight, picked):
+    """Style of every drawn element: highlighted, reaching the same bytes, repeat or used."""
+    zero = view.zero_stride_axes
+    styles = {}
+    for idx in grid.indices():
+        if idx == highlight:
+            styles[idx] = _PICKED
+        elif abs(view.element_offset(idx) - picked) < view.itemsize:
+            styles[idx] = _SAME_BYTES
+        elif any(idx[k] for k in zero):
+            styles[idx] = _REPEAT
+        else:
+            styles[idx] = _USED
+    return styles
+
+
+def _legend_entries(styles, strip: StripPlan, highlight, chosen: bool):
+    name = element_name(highlight)
+    present = set(styles.values())
+    entries = [(*_USED, None, "used by this array")]
+    if not all(strip.used.values()):
+        entries.append((*_UNUSED, None, "not used"))
+    if present:
+        entries.append((*_PICKED, None, f"this element, {name}" if chosen else f"element {name}"))
+    if _SAME_BYTES in present:
+        entries.append((*_SAME_BYTES, f"same bytes as {name}"))
+    if _REPEAT in present:
+        entries.append((*_REPEAT, "repeat: stride 0 reads its bytes again"))
+    return entries
 
 
 def _header(a, view: Layout, title):
     if title:
         yield title
-    yield (f"shape {view.shape}  dtype {view.dtype}  itemsize {view.itemsize} B  "
-           f"strides {view.strides}")
+    yield (f"shape {view.shape}  dtype {view.dtype} ('{view.dtype.str}')  itemsize "
+           f"{view.itemsize} B  strides {view.strides}")
     order = ("C-contiguous" if view.c_contiguous else
              "F-contiguous" if view.f_contiguous else "not contiguous")
-    owns = "owns its memory" if view.owner is a else f"a view: [0, …, 0] is byte {view.offset} of its owner"
-    yield f"{owns} · {order}" + (
-        f" · stride 0 on axis {', '.join(map(str, view.zero_stride_axes))}"
-        if view.zero_stride_axes else "")
+    zero = (f" · stride 0 on axis {', '.join(map(str, view.zero_stride_axes))}"
+            if view.zero_stride_axes else "")
+    yield f"{_ownership(a, view)} · {order}{zero}"
 
 
-def _stride_arrows(view: Layout):
+def _ownership(a, view: Layout) -> str:
+    """What is known of who owns `a`'s memory."""
+    first = element_name((0,) * a.ndim)
+    if view.owner is not a:
+        return f"a view: {first} is byte {view.offset} of its owner"
+    if a.base is None:
+        return "owns its memory"
+    return (f"does not own its memory; its owner, a {type(_chain_end(a)).__name__}, "
+            f"does not show its bytes")
+
+
+def _memory_caption(a, view: Layout, frame) -> str:
+    if frame is not None:
+        start, stop = frame.span
+        return f"memory of the base array: bytes {start} to {stop - 1} of its owner"
+    if view.owner is a and a.base is not None:
+        return f"memory: the {view.buffer_nbytes:,} bytes this array spans (its owner is hidden)"
+    return f"memory: the {view.owner_type} that owns it, {view.buffer_nbytes:,} bytes"
+
+
+def _chain_end(a: np.ndarray):
+    """The last object of `a`'s ``.base`` chain."""
+    obj = a
+    while getattr(obj, "base", None) is not None:
+        obj = obj.base
+    return obj
+
+
+def _stride_steps(view: Layout):
     """(axis, stride) of every axis with a neighbour, smallest step lowest.
 
-    Zero strides come last, on the highest levels, so that no arrow's line crosses their
-    labels, which run to the right of element ``[0, …, 0]``.
+    Zero strides come last, on the highest levels, so that their labels, which run to the
+    right of the first element, sit above every other arrow.
     """
     axes = [(k, s) for k, (n, s) in enumerate(zip(view.shape, view.strides, strict=True)) if n > 1]
     return sorted(axes, key=lambda ks: (ks[1] == 0, abs(ks[1]), ks[0]))
 
 
-def _draw_stride_arrows(ax, arrows, strip: StripPlan, centres, y_top):
-    """One arrow per axis from element [0, …, 0] to its neighbour, each on its own level.
-
-    Each level's arrow is shifted sideways a little, so that two axes with the same stride
-    draw two visible arrows rather than one on top of the other.
-    """
-    start = centres.get(strip.cell_of(strip.view.offset))
-    if start is None:
-        return
-    for level, (axis, stride) in enumerate(arrows, start=1):
-        colour = axis_colour(axis)
-        y = y_top + _ARROW_STEP * level
-        shift = 0.05 * (level - (len(arrows) + 1) / 2)
-        x_from = start + shift
-        target = centres.get(strip.cell_of(strip.view.offset + stride))
-        if stride == 0 or target is None:
-            ax.plot([x_from, x_from], [y_top, y], color=colour, lw=1)
-            label = f"axis {axis}: stride 0 (repeats)" if stride == 0 else f"axis {axis}: {stride:+,} B"
-            ax.text(x_from + 0.05, y, label, family=FONT, fontsize=7, color=colour, va="center")
-            continue
-        x_to = target + shift
-        ax.plot([x_from, x_from, x_to], [y_top, y, y], color=colour, lw=1)
-        ax.add_patch(FancyArrowPatch((x_to, y), (x_to, y_top + 0.02), arrowstyle="-|>",
-                                     mutation_scale=8, color=colour, lw=1))
-        ax.text((x_from + x_to) / 2, y + 0.03, f"axis {axis}: {stride:+,} B", family=FONT,
-                fontsize=7, color=colour, ha="center", va="bottom")
-
-
-def _axis_arrows(ax, grid: GridPlan, x0, top):
+def _axis_labels(ax, grid: GridPlan, x0, top):
     """Label the grid's last two axes with the colours the stride arrows use."""
     if grid.a.ndim == 0 or grid.a.size == 0:
         return
     ndim = grid.a.ndim
     y = top - (0.25 if ndim >= 3 else 0)
-    ax.text(x0 + 0.35 + grid.panel_width + 0.05, y - 0.2, f"axis {ndim - 1} →", family=FONT,
-            fontsize=7, color=axis_colour(ndim - 1), va="center")
+    ax.text(x0 + 0.35 + grid.panel_width + 0.08, y - 0.2, f"axis {ndim - 1} →", family=FONT,
+            fontsize=7.5, color=axis_colour(ndim - 1), va="center")
     if ndim >= 2:
         ax.text(x0, y - 0.35 - grid.panel_height - 0.05, f"axis {ndim - 2} ↓", family=FONT,
-                fontsize=7, color=axis_colour(ndim - 2), va="top")
+                fontsize=7.5, color=axis_colour(ndim - 2), va="top")
 
 
 def _arithmetic(view: Layout, index) -> str:
-    terms = " + ".join(f"{i}×{s}" for i, s in zip(index, view.strides, strict=True))
-    name = "[" + ", ".join(map(str, index)) + "]"
-    return f"{name}: {view.offset} + {terms} = byte {view.element_offset(index)} of the owner"
+    terms = "".join(f" + {i}×{s}" for i, s in zip(index, view.strides, strict=True))
+    return (f"{element_name(index)}: {view.offset}{terms} = byte "
+            f"{view.element_offset(index)} of the owner")

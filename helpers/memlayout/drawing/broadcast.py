@@ -13,9 +13,8 @@ from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._style import (
     FONT,
     PALETTE,
+    Legend,
     axis_colour,
-    legend,
-    legend_width,
     new_figure,
     text_width,
 )
@@ -34,8 +33,8 @@ _ROW_GAP = 0.3
 _LIMITS = {"max_rows": 5, "max_cols": 6, "max_panels": 3}
 #: How a repeated element (reached through stride 0) is drawn: an outline, hatched.
 _REPEAT = (PALETTE["padding"], PALETTE["used"], "///")
-_ORIGINAL = (PALETTE["used"], PALETTE["used_edge"])
-_RESULT = (PALETTE["copy"], PALETTE["copy_edge"])
+_ORIGINAL = (PALETTE["used"], PALETTE["edge"])
+_RESULT = (PALETTE["copy"], PALETTE["edge"])
 
 
 def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
@@ -118,7 +117,7 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     entries = _legend_entries()
     fig_width = 2 * _MARGIN + max(
         left + gap + right, _table_width(table), text_width(title, 9),
-        text_width(notes), legend_width(entries))
+        text_width(notes), Legend.natural_width(entries))
     fig_height = (2 * _MARGIN + 0.4 + _LINE * len(table) + 0.3 + _LINE + 0.15
                   + sum(r.height for r in rows) + _LINE + max(result.height, 3 * _LINE) + 0.4)
     fig, ax = new_figure(fig_width, fig_height)
@@ -140,11 +139,11 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
         y -= row.height
     for k, line in enumerate(result_note):
         ax.text(_MARGIN, y - _LINE * k, line, family=FONT, fontsize=_SIZE, va="top",
-                color=PALETTE["copy_edge"])
+                color=PALETTE["text"])
     ax.text(x_right, y, result_label, family=FONT, fontsize=_SIZE, va="top",
-            color=PALETTE["copy_edge"])
+            color=PALETTE["text"])
     result.draw(ax, x_right, y - _LINE, lambda index: _RESULT)
-    legend(ax, _MARGIN, _MARGIN, entries)
+    Legend(entries, fig_width - 2 * _MARGIN).draw(ax, _MARGIN, _MARGIN)
     return fig
 
 
@@ -221,8 +220,14 @@ def _result_text(arrays, views, op):
         return lambda index: ""
     # Python scalars are passed as they are, so op promotes them as op(*arrays) would.
     weak = [isinstance(a, (int, float, complex)) for a in arrays]
-    return lambda index: format_value(op(*(a if w else v[index] for a, v, w in
-                                           zip(arrays, views, weak, strict=True))))
+
+    def text(index):
+        # A cell shows inf or nan itself; a floating-point warning would only repeat it.
+        with np.errstate(all="ignore"):
+            value = op(*(a if w else v[index] for a, v, w in zip(arrays, views, weak, strict=True)))
+        return format_value(value)
+
+    return text
 
 
 def _stretch_note(operand: Operand, axis: int, shape: tuple[int, ...]) -> str:
@@ -246,8 +251,8 @@ def _table(plan: Broadcast, names) -> list[list[tuple[str, str]]]:
                    else (_length(o, k), PALETTE["text"]) for k in axes]
         table.append([(f"{name}:", PALETTE["text"]), (str(o.shape), PALETTE["text"]),
                       *entries, (str(o.strides), PALETTE["text"])])
-    table.append([("result:", PALETTE["copy_edge"]), (str(plan.shape), PALETTE["copy_edge"]),
-                  *((str(n), PALETTE["copy_edge"]) for n in plan.shape), ("", PALETTE["text"])])
+    table.append([("result:", PALETTE["text"]), (str(plan.shape), PALETTE["text"]),
+                  *((str(n), PALETTE["text"]) for n in plan.shape), ("", PALETTE["text"])])
     return table
 
 

@@ -16,21 +16,15 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell, new_figure, text_width
-from memlayout.model._checks import (
-    MAX_DRAWN_CELLS,
-    require_int,
-    require_names,
-    require_optional_str,
-)
+from memlayout.drawing._style import CELL, FIELD_COLOURS, FONT, PALETTE, cell, new_figure, text_width
 from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
 
 #: Fields longer than this many bytes are drawn as their first and last bytes and a break.
 _LONG = 24
 #: Width of a break mark, in cells.
 _GAP_COLUMNS = 3
-#: Fill and edge colours of consecutive fields.
-_FIELD_COLOURS = (("used", "used_edge"), ("accent", "accent_edge"), ("copy", "copy_edge"))
+#: Edge of every field's cells and outline; fields differ by their fill.
+_FIELD_EDGE = "#4D4D4D"
 
 _MARGIN = 0.3
 _LABEL_SIZE = 8
@@ -97,10 +91,13 @@ def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
     if not dtypes:
         raise TypeError("show_dtype() needs at least one dtype, e.g. show_dtype(np.float64)")
     layouts = [dtype_layout(d) for d in dtypes]
-    labels = require_names(labels, len(layouts), "labels", "show_dtype", "dtype") or [None] * len(layouts)
-    require_optional_str(title, "title", "show_dtype")
-    max_cells = require_int(max_cells, "max_cells", "show_dtype", minimum=8,
-                            maximum=MAX_DRAWN_CELLS)
+    if labels is None:
+        labels = [None] * len(layouts)
+    elif isinstance(labels, str) or len(labels) != len(layouts):
+        raise ValueError(f"show_dtype() got {len(layouts)} dtype(s); give labels as a list "
+                         f"with one string per dtype, not {labels!r}")
+    if not isinstance(max_cells, int) or max_cells < 8:
+        raise ValueError(f"show_dtype() needs max_cells to be an int of at least 8, not {max_cells!r}")
     rows = [_Row(lay, label, max_cells) for lay, label in zip(layouts, labels, strict=True)]
     notes = ["Cells are bytes, numbered from the item's first (lowest-addressed) byte."]
     if any(row.has_markers for row in rows):
@@ -368,8 +365,7 @@ def _field_colours(segments) -> dict[Segment, tuple[str, str]]:
         if seg.is_padding:
             colours[seg] = (PALETTE["padding"], PALETTE["unused_edge"])
         else:
-            face, edge = _FIELD_COLOURS[fields % len(_FIELD_COLOURS)]
-            colours[seg] = (PALETTE[face], PALETTE[edge])
+            colours[seg] = (FIELD_COLOURS[fields % len(FIELD_COLOURS)], _FIELD_EDGE)
             fields += 1
     return colours
 

@@ -77,7 +77,7 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
 
     def grid_style(idx):
         if source.element_offset(idx) in picked:
-            return PALETTE["used"], PALETTE["used_edge"]
+            return PALETTE["used"], PALETTE["edge"]
         return PALETTE["unused"], PALETTE["unused_edge"]
 
     source_grid = GridPlan(a)
@@ -110,8 +110,8 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
                 arrowprops={"arrowstyle": "-|>", "color": PALETTE["muted"]})
     ax.text(arrow_x + 0.37, y - 0.42, _index_text(index), family=FONT, fontsize=7,
             ha="center", va="bottom", color=PALETTE["muted"])
-    result_face = (PALETTE["used"], PALETTE["used_edge"]) if sel.kind == "view" \
-        else (PALETTE["copy"], PALETTE["copy_edge"])
+    result_face = (PALETTE["used"], PALETTE["edge"]) if sel.kind == "view" \
+        else (PALETTE["copy"], PALETTE["edge"])
     result_grid.draw(ax, arrow_x + 0.9, y, lambda idx: result_face)
 
     y -= max(source_grid.height, result_grid.height) + _GAP
@@ -122,9 +122,9 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     if new_strip is not None:
         new_y = strip_y - 0.35 - _GAP - 0.2 - CELL
         ax.text(_MARGIN, new_y + CELL / 2, "new\nbuffer", family=FONT, fontsize=7,
-                va="center", color=PALETTE["copy_edge"])
+                va="center", color=PALETTE["text"])
         new_x = new_strip.draw(ax, _MARGIN + _LABEL, new_y,
-                               lambda byte, used: (PALETTE["copy"], PALETTE["copy_edge"]))
+                               lambda byte, used: (PALETTE["copy"], PALETTE["edge"]))
         _draw_links(ax, sel.source_offsets.ravel(), new_strip.view.element_offsets().ravel(),
                     source_strip, source_x, strip_y - 0.3, new_strip, new_x, new_y + CELL)
     return fig
@@ -132,7 +132,7 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
 
 def _strip_style(byte, used):
     if used:
-        return PALETTE["used"], PALETTE["used_edge"]
+        return PALETTE["used"], PALETTE["edge"]
     return PALETTE["unused"], PALETTE["unused_edge"]
 
 
@@ -149,7 +149,7 @@ def _draw_links(ax, sources, targets, source_strip, source_x, y_from, new_strip,
         if x_from is None or x_to is None:
             continue
         ax.add_artist(ConnectionPatch((x_from, y_from), (x_to, y_to), "data", "data",
-                                      arrowstyle="-|>", color=PALETTE["copy_edge"], lw=0.8,
+                                      arrowstyle="-|>", color=PALETTE["muted"], lw=0.8,
                                       mutation_scale=7))
         drawn += 1
         if drawn == _MAX_LINKS:

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._style import CELL, FONT, PALETTE, cell, legend, new_figure
+from memlayout.drawing._style import CELL, FONT, PALETTE, Legend, cell, new_figure
 from memlayout.measure._units import exact_size
 from memlayout.measure.residency import Residency, residency
 from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_optional_str
@@ -53,7 +53,8 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
     share = (np.add.reduceat(measured.pages, starts) / np.diff(starts, append=measured.total)
              if measured.total else np.zeros(0))
     width = min(CELL, _STRIP_WIDTH / max(share.size, 1))
-    fig, ax = new_figure(max(2 * _MARGIN + width * share.size, 6.2), 2.2)
+    fig_width = max(2 * _MARGIN + width * share.size, 6.2)
+    fig, ax = new_figure(fig_width, 2.2)
     text = {"family": FONT, "color": PALETTE["text"]}
     ax.text(_MARGIN, 1.95, title or repr(measured), fontsize=10, va="top", **text)
     ax.text(_MARGIN, 1.62, _cell_meaning(pages_per_cell, measured.page_size), fontsize=7.5,
@@ -65,7 +66,7 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
              width=width, height=CELL)
         if fraction:
             ax.add_patch(Rectangle((x, strip_y), width, CELL * fraction,
-                                   facecolor=PALETTE["used"], edgecolor=PALETTE["used_edge"]))
+                                   facecolor=PALETTE["resident"], edgecolor="none"))
     if share.size:
         ax.text(_MARGIN, strip_y - 0.05, "page 0", fontsize=7, va="top", **text)
         ax.text(_MARGIN + width * share.size, strip_y - 0.05, f"page {measured.total - 1:,}",
@@ -73,10 +74,10 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
     else:
         ax.text(_MARGIN, strip_y + CELL / 2, "(a zero-byte array spans no pages)",
                 fontsize=8, va="center", **text)
-    legend(ax, _MARGIN, 0.08, [
-        (PALETTE["used"], PALETTE["used_edge"], None, "in RAM (resident)"),
+    Legend([
+        (PALETTE["resident"], PALETTE["resident"], None, "in RAM (resident)"),
         (PALETTE["unused"], PALETTE["unused_edge"], None, "only on disk (not resident)"),
-    ])
+    ], fig_width - 2 * _MARGIN).draw(ax, _MARGIN, 0.08)
     return fig
 
 

@@ -16,6 +16,9 @@ import numpy as np
 from memlayout.model._checks import got
 
 _BYTE_ORDER = {"<": "little", ">": "big", "|": "n/a"}
+#: ``np.finfo`` (nmant, nexp) of x87 80-bit extended precision: 63 stored fraction bits
+#: after an explicit integer bit, and a 15-bit exponent.
+_X87_MANTISSA_EXPONENT = (63, 15)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,26 @@ class Segment:
         if base.kind == "U":
             return 4
         return base.itemsize
+
+    @property
+    def value_bytes(self) -> int:
+        """Bytes at the start of each number of `scalar_bytes` that hold its value.
+
+        The same as `scalar_bytes`, except for x87 extended precision (``np.longdouble`` on
+        x86-64 Linux and macOS): its 80-bit value fills the first 10 bytes, least
+        significant first, and the rest of its 16 (or 12) bytes are padding that nothing reads.
+
+        Examples
+        --------
+        >>> import numpy as np, memlayout
+        >>> memlayout.dtype_layout(np.float64).segments[0].value_bytes
+        8
+        """
+        if self.dtype is not None and self.dtype.base.kind in "fc" and self.scalar_bytes > 10:
+            info = np.finfo(self.dtype.base)
+            if (info.nmant, info.nexp) == _X87_MANTISSA_EXPONENT:
+                return 10
+        return self.scalar_bytes
 
 
 @dataclass(frozen=True)
