@@ -55,7 +55,8 @@ help:
 	@echo "make lint     ruff over helpers/, tests/, tools/, benchmarks/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
 	@echo "make minutes  each notebook's core and deeper minutes by the series' yardstick"
-	@echo "make bench    time memlayout's drawings on huge inputs (a report, not a test)"
+	@echo "make bench    time memlayout's drawings on huge inputs and the minimum-peak search"
+	@echo "              on 10- to 40-node graphs (a report, not a test)"
 	@echo "make clean    remove .venv and the caches"
 
 $(PY):
@@ -100,6 +101,7 @@ minutes: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
+	$(PY) benchmarks/bench_graph.py
 
 clean:
 	rm -rf $(VENV) .hypothesis .ruff_cache

@@ -2,7 +2,7 @@
 
 An exercise is a run of three tagged cells after its ``### Exercise N`` heading:
 
-- ``answer``: a code cell that sets the learner's names to the ``...`` placeholder;
+- ``answer``: a code cell holding the ``...`` placeholder the learner replaces;
 - ``check``: a code cell ``with exercise(N, checked=...) as ex:`` that reports one line;
 - ``solution``: a markdown cell holding the reference code in a folded ``<details>`` block,
   so that no run of the notebook executes it.
@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 HEADING = re.compile(r"^#{2,4} Exercise (\d+)\b", re.MULTILINE)
+# `...` as a value (not inside a comment): `name = ...`, `{"k": ...}`, `return ...`.
+PLACEHOLDER = re.compile(r"^[^#\n]*(?<![.\w])\.\.\.(?![.\w])", re.MULTILINE)
 CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 TAGS = ("answer", "check", "solution")
 
@@ -64,8 +66,8 @@ def find_exercises(nb):
             continue
         answer, check, solution = following
         found = []
-        if answer.cell_type != "code" or "= ..." not in answer.source:
-            found.append("its answer cell sets no name to the ... placeholder")
+        if answer.cell_type != "code" or not PLACEHOLDER.search(answer.source):
+            found.append("its answer cell has no ... placeholder for the learner to replace")
         if check.cell_type != "code" or not re.search(rf"^with exercise\({n}, checked=",
                                                       check.source, re.MULTILINE):
             found.append(f"its check cell does not use `with exercise({n}, checked=...)`")

@@ -41,15 +41,28 @@ def test_copy_bandwidth_is_measured_once_per_process():
     assert copy_bandwidth() is first
 
 
-@pytest.mark.parametrize(("func", "nbytes", "error", "match"), [
-    (None, 8, TypeError, "lambda"),
-    (lambda: None, 0, ValueError, "positive"),
-    (lambda: None, 2.5, ValueError, "positive"),
-    (lambda: None, True, ValueError, "positive"),
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"func": None}, TypeError, r"func must be a function.*lambda"),
+    ({"nbytes": 0}, ValueError, r"nbytes must be an int of at least 1, not 0"),
+    ({"nbytes": -5}, ValueError, "nbytes"),
+    ({"nbytes": 2.5}, TypeError, r"nbytes must be an int.*2\.5 \(a float\)"),
+    ({"nbytes": True}, TypeError, "nbytes"),
+    ({"nbytes": "8"}, TypeError, "nbytes"),
+    ({"repeat": 2.5}, TypeError, r"repeat must be an int of at least 1, not 2\.5"),
+    ({"repeat": 0}, ValueError, "repeat"),
+    ({"repeat": "3"}, TypeError, "repeat"),
+    ({"reference_gbps": 0}, ValueError, r"reference_gbps must be a finite number greater than 0"),
+    ({"reference_gbps": -1.0}, ValueError, "reference_gbps"),
+    ({"reference_gbps": float("nan")}, ValueError, "reference_gbps"),
+    ({"reference_gbps": float("inf")}, ValueError, "reference_gbps"),
+    ({"reference_gbps": "fast"}, TypeError, "reference_gbps"),
+    ({"timer": 5}, TypeError, "timer"),
+    ({"timer": lambda: "now"}, TypeError, r"timer must return seconds as a number, not 'now'"),
 ])
-def test_bad_input(func, nbytes, error, match):
+def test_bad_input_names_the_argument(kwargs, error, match):
+    arguments = {"func": lambda: None, "nbytes": 8, "reference_gbps": 1.0} | kwargs
     with pytest.raises(error, match=match):
-        bandwidth(func, nbytes, reference_gbps=1.0)
+        bandwidth(arguments.pop("func"), arguments.pop("nbytes"), **arguments)
 
 
 def test_a_timer_that_sees_no_time_is_an_error_not_a_division_by_zero():
@@ -57,6 +70,24 @@ def test_a_timer_that_sees_no_time_is_an_error_not_a_division_by_zero():
         bandwidth(lambda: None, 8, timer=fake_timer([0.0]), repeat=1, reference_gbps=1.0)
 
 
-def test_repeat_must_be_positive():
-    with pytest.raises(ValueError, match="repeat"):
-        bandwidth(lambda: None, 8, repeat=0, reference_gbps=1.0)
+def test_numpy_integers_are_whole_numbers():
+    result = bandwidth(lambda: None, np.int64(10**9), repeat=np.uint8(2),
+                       timer=fake_timer([1.0, 1.0]), reference_gbps=np.float32(2.0))
+    assert (result.nbytes, result.gbps, result.reference_gbps) == (10**9, 1.0, 2.0)
+
+
+@pytest.mark.parametrize(("nbytes", "error"), [(0, ValueError), (-5, ValueError),
+                                               ("a", TypeError), (True, TypeError),
+                                               (1.5, TypeError), ([8], TypeError),
+                                               (10**13, ValueError)])
+def test_copy_bandwidth_refuses_what_is_not_a_size(nbytes, error):
+    with pytest.raises(error, match=r"copy_bandwidth\(\): nbytes must be"):
+        copy_bandwidth(nbytes)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [({"nbytes": 0}, "nbytes"),
+                                               ({"seconds": 0.0}, "seconds"),
+                                               ({"reference_gbps": -1.0}, "reference_gbps")])
+def test_a_bandwidth_holds_positive_numbers(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Bandwidth(**({"nbytes": 8, "seconds": 1.0, "reference_gbps": 1.0} | kwargs))

@@ -120,7 +120,7 @@ def test_non_arrays_are_refused_with_a_hint(bad):
 
 
 def test_no_operand_is_a_type_error():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="at least one array"):
         broadcast_layout()
 
 
@@ -163,3 +163,10 @@ def test_random_incompatible_shapes(shapes, data):
     with pytest.raises(ValueError, match="cannot be broadcast") as info:
         broadcast_layout(*(np.zeros(s, np.uint8) for s in operands))
     assert str(bad) in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [[1, 2, 3], "abc", None, {1: 2}])
+def test_an_operand_that_is_not_an_array_is_named(bad):
+    with pytest.raises(TypeError, match=r"broadcast_layout\(\): operand 1 must be a NumPy "
+                                        r"array or a scalar, not .*np\.asarray"):
+        broadcast_layout(np.ones(3), bad)

@@ -213,3 +213,35 @@ def test_a_scattered_list_holds_the_same_values_with_far_apart_objects():
     assert scattered == values.tolist()
     ids = np.array([id(v) for v in scattered[:10_000]], dtype=np.int64)
     assert np.median(np.abs(np.diff(ids))) > 100_000
+
+
+def test_a_constant_is_referenced_by_its_name_and_by_the_compiled_code():
+    namespace = {"ctypes": ctypes}
+    exec(compile("x = 1.5\ncount = ctypes.c_ssize_t.from_address(id(x)).value", "cell", "exec"), namespace)
+    assert namespace["count"] == 2
+
+
+def test_both_loops_box_every_result_in_a_new_float():
+    values = np.arange(1000, dtype=np.float64)
+    for items in (values, values.tolist()):
+        roots = [math.sqrt(v) for v in items]
+        assert all(type(r) is float for r in roots) and len({id(r) for r in roots}) == len(roots)
+
+
+def test_a_loop_that_computes_nothing_is_slower_than_the_ufunc():
+    values = np.random.default_rng(42).random(200_000)
+    as_list = values.tolist()
+    assert best_of(lambda: [v for v in as_list]) > best_of(lambda: np.sqrt(values), number=10)
+
+
+def test_summing_a_scattered_list_is_slower_than_summing_it_in_creation_order():
+    rng = np.random.default_rng(3)
+    values = rng.random(1_000_000)
+    perm = rng.permutation(values.size)
+    as_list = values.tolist()
+    created_shuffled = values[perm].tolist()
+    scattered = [0.0] * values.size
+    for k, slot in enumerate(perm):
+        scattered[slot] = created_shuffled[k]
+    del created_shuffled
+    assert best_of(lambda: sum(scattered), repeat=3) > best_of(lambda: sum(as_list), repeat=3)

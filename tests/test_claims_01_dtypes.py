@@ -61,7 +61,7 @@ def test_np_bool_is_the_numpy_2_name_and_takes_one_byte():
 @pytest.mark.parametrize(("dtype", "kind"), [
     (np.bool, "b"), (np.int8, "i"), (np.int64, "i"), (np.uint8, "u"), (np.uint64, "u"),
     (np.float16, "f"), (np.float64, "f"), (np.complex64, "c"), ("U3", "U"), ("S3", "S"),
-    (np.dtypes.StringDType(), "T"),
+    (np.dtypes.StringDType(), "T"), ([("flag", np.uint8), ("value", np.float64)], "V"),
 ], ids=str)
 def test_kind_codes(dtype, kind):
     assert np.dtype(dtype).kind == kind
@@ -146,6 +146,7 @@ def test_align_true_matches_the_c_compiler():
     assert struct.calcsize("@Bd0d") == aligned.itemsize  # "0d" pads the end to double alignment
 
 
+@pytest.mark.skipif(POINTER != 8, reason="the text names the alignments of a 64-bit machine")
 @pytest.mark.parametrize(("t", "alignment"), [(np.float64, 8), (np.int32, 4), (np.uint8, 1)])
 def test_alignments_the_text_names(t, alignment):
     assert np.dtype(t).alignment == alignment
@@ -227,11 +228,13 @@ I16 = np.array([1, 2], dtype=np.int16)
     ("np.float32(1) + 1j", np.complex64), ("F32 + 1j", np.complex64),
     # strong NumPy scalars and arrays: the smallest dtype that holds both
     ("F32 * np.float64(2.5)", np.float64), ("F32 * np.array([2.0, 4.0]).mean()", np.float64),
+    ("U8 * np.float32(1.5)", np.float32), ("U8 * np.float16(1.5)", np.float16),
     ("U8 + np.int8(1)", np.int16), ("U8 + np.int16(1)", np.int16), ("I8 + np.int16(1)", np.int16),
     ("np.int8(1) + np.int16(1)", np.int16), ("np.float32(1) + np.float64(1)", np.float64),
     ("U8 + np.int64(1)", np.int64), ("F32 + np.int64(3)", np.float64),
-    # no common integer type: a float
-    ("np.int64(1) + np.uint64(1)", np.float64),
+    # no common integer type: a float; an int64 with any float: float64
+    ("np.int64(1) + np.uint64(1)", np.float64), ("np.int64(1) + np.float32(1)", np.float64),
+    ("np.int64(1) + np.float16(1)", np.float64),
 ])
 def test_nep50_result_dtypes(expression, dtype):
     assert eval(expression).dtype == dtype  # noqa: S307 - fixed expressions from this list
@@ -395,6 +398,20 @@ def test_stringdtype_keeps_up_to_15_bytes_inside_the_element(text, inside):
         assert per_element < 17
     else:
         assert per_element > 32
+
+
+@pytest.mark.parametrize(("length", "length_bytes"), [(16, 1), (100, 1), (255, 1), (256, 8), (1000, 8)])
+def test_a_long_string_goes_to_the_arena_after_its_length(length, length_bytes):
+    """Past 15 bytes a string is stored in the arena after its length (1 byte, 8 past 255 bytes);
+    the arena grows by a quarter whenever it fills, so it holds at most 25 % spare room."""
+    arena = retained_per_element(["x" * length] * 100_000) - 2 * POINTER
+    stored = length + length_bytes
+    assert stored <= arena <= 1.25 * stored + 0.5
+
+
+def test_a_view_shares_the_arena_and_a_copy_has_its_own():
+    text = np.array(["x" * 100] * 10, dtype=np.dtypes.StringDType())
+    assert text[::2].dtype is text.dtype and text.copy().dtype is not text.dtype
 
 
 def test_long_strings_take_many_times_what_nbytes_says():

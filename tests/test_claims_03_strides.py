@@ -5,7 +5,12 @@ live here, so that a NumPy release that behaves differently fails CI instead of 
 learner.
 """
 
+import mmap
+import platform
+import re
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -273,3 +278,56 @@ def test_exercise_byte_offset_of_a_strided_slice():
     assert memlayout.layout(rows).element_offset((1, 3)) == 32
     assert rows[1:2, 3:4].ctypes.data - board.ctypes.data == 32
     assert board.ravel()[32 // board.itemsize] == rows[1, 3]
+
+
+def test_as_strided_with_the_strides_of_a_slice_builds_the_same_view():
+    c_order = np.arange(12, dtype=np.int64).reshape(3, 4)
+    columns = as_strided(c_order, shape=(3, 2), strides=(32, 16))
+    assert np.array_equal(columns, c_order[:, ::2]) and c_order[:, ::2].strides == (32, 16)
+    assert np.shares_memory(columns, c_order) and memlayout.layout(columns).in_bounds
+
+
+def test_merging_an_axis_of_length_1_into_an_f_ordered_neighbour_is_a_view():
+    f_order = np.asfortranarray(np.arange(12, dtype=np.int64).reshape(3, 1, 4))
+    assert f_order.flags.f_contiguous
+    assert np.shares_memory(f_order.reshape(3, 4), f_order)  # merges axes 1 (length 1) and 2
+    assert not np.shares_memory(f_order.reshape(12), f_order)  # merges the axes of lengths 3 and 4
+
+
+APPLE_SILICON = sys.platform == "darwin" and platform.machine() == "arm64"
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+
+
+@pytest.mark.skipif(not (X86_64 or APPLE_SILICON), reason="the lesson names x86-64 and Apple silicon")
+def test_the_page_size_is_4_kib_on_x86_64_and_16_kib_on_apple_silicon():
+    assert mmap.PAGESIZE == (16_384 if APPLE_SILICON else 4_096)
+
+
+def transparent_huge_pages():
+    """The kernel's THP mode, the bracketed word of /sys/.../enabled, or None off Linux."""
+    path = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not path.is_file():
+        return None
+    return re.search(r"\[(\w+)\]", path.read_text()).group(1)
+
+
+def vm_flags(address):
+    """The VmFlags of the mapping of this process that holds `address` (Linux /proc/self/smaps)."""
+    current = None
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()[0]
+        if "-" in head and not head.endswith(":"):
+            low, high = (int(part, 16) for part in head.split("-"))
+            current = low <= address < high
+        elif current and line.startswith("VmFlags:"):
+            return line.split()[1:]
+    raise LookupError("no mapping holds the address")
+
+
+@pytest.mark.skipif(sys.platform != "linux" or transparent_huge_pages() in (None, "never"),
+                    reason="NumPy advises huge pages on Linux with transparent huge pages only")
+def test_numpy_asks_for_huge_pages_for_the_lessons_wide_array(strided):
+    wide = strided["every_8th"].base
+    assert wide.nbytes == 64 * 2**20 and wide.flags.owndata
+    assert "hg" in vm_flags(wide.ctypes.data + wide.nbytes // 2)  # madvise(MADV_HUGEPAGE) was called
+    assert -(-wide.nbytes // 2**21) == 32  # 2 MiB pages, where the kernel grants them

@@ -10,6 +10,8 @@ import inspect
 import io
 import json
 import math
+import os
+import platform
 import pstats
 import re
 import subprocess
@@ -237,6 +239,22 @@ def test_mean_and_std_first_still_peak_at_two_results(data):
     assert peak(lambda x: (x - mean) / std, data)[0] >= 2 * data.nbytes
 
 
+@pytest.mark.skipif(sys.platform not in ("linux", "darwin"), reason="temporary elision needs backtrace()")
+def test_the_quotient_is_not_elided_because_std_has_another_shape(data):
+    mean, std = data.mean(axis=0), data.std(axis=0)
+    full_std = np.broadcast_to(std, data.shape).copy()  # the temporary's shape: elided
+    assert peak(lambda x: (x - mean) / full_std, data)[0] < 1.1 * data.nbytes
+
+
+def test_in_place_division_alone_still_peaks_at_two_when_std_runs_after_the_subtraction(data):
+    def late_std(x):
+        z = x - x.mean(axis=0)
+        z /= x.std(axis=0)  # x.std's 16 MiB of deviations while z is alive
+        return z
+
+    assert peak(late_std, data)[0] >= 2 * data.nbytes
+
+
 def test_subtract_then_divide_in_place_peaks_at_one_result(data):
     def lean(x):
         mean, std = x.mean(axis=0), x.std(axis=0)
@@ -379,6 +397,39 @@ def test_a_first_write_faults_once_per_huge_page_and_per_4_kib_page_at_the_ends(
     assert (huge, small) == (19, 512)  # the buffer never starts on a multiple of 2 MiB
     assert huge + small <= first < 10_240 // 4  # huge pages: far fewer faults than 10 240 of 4 KiB
     assert second < 8
+
+
+FIXED_ALERTS_FAULTS = """
+import resource
+import numpy as np
+
+def recent_alerts_fixed(log, window=32, limit=2.0):
+    recent = log[-window:].astype(np.float64)
+    centred = recent - recent.mean(axis=0)
+    z = centred / recent.std(axis=0)
+    return np.count_nonzero(np.abs(z) > limit, axis=0)
+
+log = np.random.default_rng(7).normal(20.0, 5.0, size=(4096, 1024))
+recent_alerts_fixed(log)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(10):
+    recent_alerts_fixed(log)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 10)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux" or platform.libc_ver()[0] != "glibc",
+                    reason="glibc's mmap threshold")
+def test_the_fixed_alerts_fault_on_every_call_in_a_new_python_until_glibc_keeps_its_blocks():
+    def faults_per_call(**malloc):
+        env = {**os.environ, **malloc}
+        run = subprocess.run([sys.executable, "-c", FIXED_ALERTS_FAULTS], capture_output=True,
+                             text=True, check=True, env=env)
+        return float(run.stdout)
+
+    assert faults_per_call() >= 64  # at least one 256 KiB array gets fresh 4 KiB pages each call
+    kept = faults_per_call(MALLOC_MMAP_THRESHOLD_=str(MiB), MALLOC_TRIM_THRESHOLD_=str(256 * MiB))
+    assert kept < 4  # blocks recycled from glibc's heap: no faults
 
 
 # ---------------------------------------------------------------- BLAS

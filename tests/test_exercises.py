@@ -18,6 +18,7 @@ A wrong-answer file lists, per mistake a learner makes::
 """
 
 import copy
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +50,18 @@ def folded(text):
     return " ".join(text.split())
 
 
+VERDICT = re.compile(r"^[→✗✓] Exercise \d+:", re.MULTILINE)
+
+
 def printed(cell):
-    """Return what a code cell printed to stdout, whitespace folded."""
-    return folded("".join(o.text for o in cell.outputs
-                          if o.output_type == "stream" and o.name == "stdout"))
+    """Return the check's verdict in what a code cell printed, whitespace folded.
+
+    A learner's function may print before the check speaks (``print`` instead of
+    ``return``): the verdict is everything from the first line the check prints on.
+    """
+    text = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+    verdict = VERDICT.search(text)
+    return folded(text[verdict.start():] if verdict else text)
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,11 @@ def test_errors_in_the_cell_reach_the_learner(shell):
         result = shell.run_cell("%%peakmem\n1 / 0\n", store_history=False)
     assert isinstance(result.error_in_exec, ZeroDivisionError)
     assert not tracemalloc.is_tracing()
+
+
+def test_an_error_after_stopping_tracemalloc_is_still_the_learners(shell):
+    with capture_output():
+        result = shell.run_cell("%%peakmem\nimport tracemalloc\ntracemalloc.stop()\n"
+                                "raise KeyError('mine')\n", store_history=False)
+    assert isinstance(result.error_in_exec, KeyError)
+    assert not tracemalloc.is_tracing()

@@ -17,6 +17,10 @@ Checked here:
   zero_stride_axes, overlapping against brute force, in_bounds;
 - touches(start, stop) against a byte map, for small arrays and for arrays of more than
   65,536 elements (the nested-strides path and the sliding-window path);
+- the lattice of element starts: every start in a byte range, listed without the model's
+  offsets, against brute force for arbitrary (overlapping, negative, zero) strides;
+- within(): whether one array's bytes are all bytes of another, against byte maps;
+- normalise_index(): NumPy integer scalars of every kind, and bad indices refused;
 - bad input, O(1) cost on huge broadcasts, frozenness, and a repr without addresses.
 """
 
@@ -36,6 +40,7 @@ from numpy.lib.array_utils import byte_bounds
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from memlayout import Layout, find_owner, layout
+from memlayout.model._lattice import Lattice
 from memlayout.model.layout import _EXACT_LIMIT
 
 PROPERTY = settings(max_examples=120, deadline=None)
@@ -338,12 +343,28 @@ STEPS = st.sampled_from([-3, -2, -1, 1, 2, 3])
 BOUNDS = st.one_of(st.none(), st.integers(-6, 6))
 
 
+def random_owner(draw) -> np.ndarray:
+    dtype = draw(st.sampled_from(DTYPES))
+    shape = tuple(draw(st.lists(st.integers(0, 5), max_size=3)))
+    return np.zeros(shape, dtype, order=draw(st.sampled_from("CF")))
+
+
 @st.composite
 def random_views(draw):
     """An owner array and a view of it built by a random chain of view operations."""
-    dtype = draw(st.sampled_from(DTYPES))
-    shape = tuple(draw(st.lists(st.integers(0, 5), max_size=3)))
-    owner = np.zeros(shape, dtype, order=draw(st.sampled_from("CF")))
+    owner = random_owner(draw)
+    return owner, view_chain(draw, owner)
+
+
+@st.composite
+def two_views(draw):
+    """An owner array and two views of it, each built by its own random chain."""
+    owner = random_owner(draw)
+    return owner, view_chain(draw, owner), view_chain(draw, owner)
+
+
+def view_chain(draw, owner: np.ndarray) -> np.ndarray:
+    """A view of `owner` made by a random chain of view operations."""
     view = owner
     for op in draw(st.lists(st.sampled_from(
             ["slice", "transpose", "broadcast", "field", "complex", "bytes", "int", "newaxis"]),
@@ -367,7 +388,7 @@ def random_views(draw):
             view = view[draw(st.integers(-view.shape[0], view.shape[0] - 1)), ...]
         elif op == "newaxis":
             view = view[None]
-    return owner, view
+    return view
 
 
 @PROPERTY
@@ -701,3 +722,60 @@ def test_repr_of_a_memmap_layout_has_no_addresses():
         del m
     assert "0x" not in text and all(int(n) < 2**32 for n in re.findall(r"\d+", text))
     assert "offset=10" in text and "mmap of 30 B" in text
+
+
+# ---------------------------------------------------------------------------------------
+# The lattice of element starts, within(), normalise_index()
+# ---------------------------------------------------------------------------------------
+
+@PROPERTY
+@given(strided_arrays(), st.integers(150, 260), st.integers(0, 40))
+def test_starts_between_lists_every_element_start_in_the_range(case, lo, width):
+    owner, view = case
+    lay = layout(view)
+    truth = true_offsets(view, owner)
+    starts, steps = Lattice.of(lay.shape, lay.strides, lay.offset).starts_between(lo, lo + width)
+    # every distinct element (zero-stride and length-1 axes fold onto index 0) once
+    moving = [k for k, (n, s) in enumerate(zip(view.shape, view.strides, strict=True))
+              if n > 1 and s != 0]
+    index = tuple(slice(None) if k in moving else 0 for k in range(view.ndim))
+    expected = truth[index].ravel()
+    assert sorted(starts.tolist()) == sorted(e for e in expected.tolist() if lo <= e < lo + width)
+    assert all(len(column) == starts.size for column in steps)
+
+
+@PROPERTY
+@given(two_views())
+def test_within_agrees_with_the_bytes_each_view_touches(case):
+    owner, a, b = case
+    mine = byte_counts(true_offsets(a, owner), a.itemsize, owner.nbytes) > 0
+    theirs = byte_counts(true_offsets(b, owner), b.itemsize, owner.nbytes) > 0
+    assert layout(a).within(layout(b)) == bool(not (mine & ~theirs).any())
+
+
+def test_within_needs_the_same_owner():
+    a = np.arange(6)
+    assert not layout(a).within(layout(a.copy()))
+    assert layout(a[:0]).within(layout(a[3:]))  # no bytes: trivially inside
+    assert not layout(a[2:]).within(layout(a[:0]))
+
+
+def test_within_of_a_large_array_in_a_gapless_base():
+    a = np.zeros(10**6, np.uint8)
+    assert layout(a[3::3]).within(layout(a[1:].view(np.int8)))
+    assert not layout(a[:10]).within(layout(a[1:]))
+
+
+@pytest.mark.parametrize("index", [
+    (np.int8(-1), np.uint64(1)), (np.int64(2), np.int16(-3)), [np.uint8(0), 1],
+    np.array([2, 1]), (np.intp(-1), np.uint32(1)),
+])
+def test_normalise_index_takes_numpy_integers_of_every_kind(index):
+    assert layout(np.zeros((3, 4))).normalise_index(index) in {(2, 1), (0, 1)}
+
+
+@pytest.mark.parametrize("index", [..., 1.5, "ab", None, (0, ...), np.s_[0:1, 0],
+                                   (np.float64(0), 0), np.array([[0, 1]])])
+def test_normalise_index_refuses_what_is_not_one_integer_per_axis(index):
+    with pytest.raises(IndexError, match="index"):
+        layout(np.zeros((3, 4))).normalise_index(index)

@@ -1,5 +1,11 @@
-"""memlayout.peak_memory: peak and retained bytes of a block, nesting, tracing left as found."""
+"""memlayout.peak_memory: peak and retained bytes of a block, nesting, tracing left as found.
 
+Also: blocks that end in any order and blocks in several threads at once, buffers of a
+nested block among many live traced arrays, and the learner's own exception always being
+the one that propagates.
+"""
+
+import threading
 import tracemalloc
 
 import numpy as np
@@ -135,6 +141,92 @@ def test_exception_in_block_propagates_and_stops_tracing(x):
         fail_after_copy(m)
     assert not tracemalloc.is_tracing()
     assert m.peak == pytest.approx(8 * MIB, abs=TOLERANCE)
+
+
+def test_blocks_may_end_in_any_order():
+    outer, inner = peak_memory(), peak_memory()
+    outer.__enter__()
+    a = np.ones(MIB)
+    inner.__enter__()
+    b = np.ones(2 * MIB)
+    outer.__exit__(None, None, None)  # the outer block ends first
+    assert tracemalloc.is_tracing()   # the inner one is still measuring
+    del b
+    inner.__exit__(None, None, None)
+    assert not tracemalloc.is_tracing()
+    assert outer.peak == pytest.approx(24 * MIB, abs=TOLERANCE)
+    assert outer.retained == pytest.approx(24 * MIB, abs=TOLERANCE)
+    assert inner.peak == pytest.approx(16 * MIB, abs=TOLERANCE)
+    assert abs(inner.retained) < TOLERANCE
+    assert [buffer.size for buffer in outer.buffers] == [2 * MIB * 8, MIB * 8]
+    assert inner.buffers == ()
+    del a
+
+
+def test_two_threads_measure_at_once():
+    both_in, both_allocated, both_freed = (threading.Barrier(2) for _ in range(3))
+    results, errors = {}, []
+
+    def measure(name, mib):
+        try:
+            with peak_memory() as m:
+                both_in.wait(timeout=30)
+                block = np.ones(mib * MIB)
+                both_allocated.wait(timeout=30)
+                del block
+                both_freed.wait(timeout=30)
+            results[name] = m
+        except Exception as err:  # reported by the main thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=measure, args=(name, mib))
+               for name, mib in (("one", 1), ("two", 2))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    # tracemalloc counts the whole process: each block saw both arrays at once
+    assert results["one"].peak == pytest.approx(24 * MIB, abs=TOLERANCE)
+    assert results["two"].peak == pytest.approx(24 * MIB, abs=TOLERANCE)
+    assert not tracemalloc.is_tracing()
+
+
+def test_nested_buffers_leave_out_the_arrays_alive_before_it():
+    with peak_memory():
+        alive = [np.ones(8) for _ in range(5000)]
+        with peak_memory() as inner:
+            made = np.zeros(MIB)
+    assert [(b.size, b.count) for b in inner.buffers] == [(made.nbytes, 1)]
+    assert inner.buffers[0].where.startswith(__file__ + ":")
+    del alive
+
+
+def test_the_learners_exception_wins_even_if_tracing_was_stopped_inside():
+    def stop_then_fail():
+        with peak_memory():
+            tracemalloc.stop()
+            raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        stop_then_fail()
+
+
+def test_stopping_tracing_inside_a_block_is_reported_at_its_end():
+    with pytest.raises(RuntimeError, match="stopped inside"), peak_memory():
+        tracemalloc.stop()
+
+
+def test_a_block_started_after_tracing_was_stopped_under_another_is_measured():
+    outer = peak_memory()
+    outer.__enter__()
+    tracemalloc.stop()  # the outer block's measurement is lost ...
+    with peak_memory() as inner:  # ... but a new block measures
+        y = np.ones(MIB)
+    assert inner.peak == pytest.approx(y.nbytes, abs=TOLERANCE)
+    with pytest.raises(RuntimeError, match="stopped inside"):
+        outer.__exit__(None, None, None)
+    assert not tracemalloc.is_tracing()
 
 
 def test_result_before_exit_and_reuse():

@@ -3,6 +3,7 @@
 import mmap
 import os
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -90,7 +91,7 @@ def test_zero_byte_view_spans_no_pages(tmp_path):
 
 @pytest.mark.parametrize(("bad", "name"), [([1.0, 2.0], "list"), (None, "NoneType")])
 def test_non_arrays_are_a_type_error_naming_the_type(bad, name):
-    with pytest.raises(TypeError, match=f"np.memmap.*not {name}$"):
+    with pytest.raises(TypeError, match=rf"np.memmap.*not .*\(an? {name}\)$"):
         residency(bad)
 
 
@@ -164,3 +165,69 @@ def test_drop_from_page_cache_keeps_the_bytes(tmp_path):
 def test_drop_from_page_cache_of_a_missing_file_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="missing.bin"):
         drop_from_page_cache(tmp_path / "missing.bin")
+
+
+@pytest.mark.parametrize("bad", [True, False, 0, 1, 2, 3.5, None, [b"x"]])
+def test_drop_from_page_cache_takes_paths_only_and_closes_no_descriptor(bad):
+    before = os.fstat(1)  # stdout: drop_from_page_cache(True) used to close it
+    with pytest.raises(TypeError, match=r"drop_from_page_cache\(\): path must be the path"):
+        drop_from_page_cache(bad)
+    assert os.fstat(1).st_ino == before.st_ino
+
+
+def test_drop_from_page_cache_leaves_an_open_file_open(tmp_path):
+    path = tmp_path / "open.bin"
+    path.write_bytes(b"1234")
+    with open(path, "rb") as f:
+        with pytest.raises(TypeError):
+            drop_from_page_cache(f.fileno())
+        assert f.read() == b"1234"
+
+
+@pytest.mark.parametrize(("make", "kind"), [
+    (lambda tmp: os.devnull, "a character device"),
+    (lambda tmp: str(tmp), "a directory"),
+])
+def test_drop_from_page_cache_names_a_path_that_is_not_a_regular_file(tmp_path, make, kind):
+    path = make(tmp_path)
+    with pytest.raises(ValueError, match=f"{path!r} is {kind}, not a regular file"):
+        drop_from_page_cache(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_drop_from_page_cache_of_a_fifo_refuses_without_opening_it(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    # Opening a FIFO for reading blocks until a writer comes; the check comes first.
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.update(error=_raised(fifo)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "drop_from_page_cache() blocked on a FIFO"
+    assert isinstance(outcome["error"], ValueError) and "FIFO" in str(outcome["error"])
+
+
+def _raised(path):
+    try:
+        drop_from_page_cache(path)
+    except Exception as err:  # the test inspects whatever it was
+        return err
+    return None
+
+
+def test_drop_from_page_cache_takes_bytes_paths_and_refuses_nul(tmp_path):
+    path = tmp_path / "b.bin"
+    path.write_bytes(b"x")
+    assert drop_from_page_cache(os.fsencode(path)) == hasattr(os, "posix_fadvise")
+    with pytest.raises(ValueError, match="not a valid path"):
+        drop_from_page_cache(str(path) + "\0")
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"pages": [True, False]}, TypeError), ({"pages": np.zeros((2, 2), bool)}, ValueError),
+    ({"pages": np.zeros(3)}, TypeError), ({"page_size": 0}, ValueError),
+    ({"page_size": 4096.0}, TypeError),
+])
+def test_a_residency_holds_one_flag_per_page(kwargs, error):
+    with pytest.raises(error, match="Residency"):
+        Residency(**({"pages": np.zeros(3, bool), "page_size": 4096} | kwargs))

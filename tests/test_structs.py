@@ -114,9 +114,25 @@ def test_fields_with_explicit_offsets_leave_gaps_as_padding():
     assert lay.padding_bytes == 7
 
 
-@pytest.mark.parametrize("bad", ["no such type", 3.5, object(), [1, 2]])
+@pytest.mark.parametrize("bad", ["no such type", 3.5, object(), [1, 2], 5])
 def test_bad_input_is_a_type_error(bad):
-    with pytest.raises(TypeError, match="dtype_layout"):
+    with pytest.raises(TypeError, match=r"dtype_layout\(\): dtype must be a dtype"):
+        dtype_layout(bad)
+
+
+def test_none_is_not_taken_for_float64():
+    # np.dtype(None) is float64; a learner who passes None has lost their dtype
+    with pytest.raises(TypeError, match="not None .*float64"):
+        dtype_layout(None)
+
+
+@pytest.mark.parametrize(("bad", "why"), [
+    ([("a", "f8"), ("a", "i4")], "more than once"),
+    ({"names": ["a"], "formats": ["f8"], "offsets": [-1]}, "negative"),
+    ((np.int32, 10**10), "shape"),
+])
+def test_a_structured_dtype_numpy_refuses_is_a_value_error_with_numpys_reason(bad, why):
+    with pytest.raises(ValueError, match=rf"dtype_layout\(\): NumPy refuses the dtype .*{why}"):
         dtype_layout(bad)
 
 

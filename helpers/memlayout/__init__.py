@@ -13,39 +13,74 @@ from memlayout.drawing.broadcast import show_broadcast
 from memlayout.drawing.dtype import show_dtype
 from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
+from memlayout.drawing.timeline import show_timeline
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
+from memlayout.measure.graph_run import GraphRun, peak_summary, run_order
 from memlayout.measure.peak import PeakMemory, peak_memory
 from memlayout.measure.residency import Residency, drop_from_page_cache, residency
 from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
+from memlayout.model.dask_order import dask_order
 from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
+from memlayout.model.graph import (
+    Graph,
+    Node,
+    Reuse,
+    Search,
+    Step,
+    Timeline,
+    best_order,
+    count_orders,
+    greedy_order,
+    reuse_plan,
+    simulate,
+)
 from memlayout.model.index import Selection, index_layout
 from memlayout.model.layout import Layout, find_owner, layout
+from memlayout.model.trace import Traced, trace
 
 __all__ = [
     "Bandwidth",
     "Broadcast",
     "DtypeLayout",
+    "Graph",
+    "GraphRun",
     "Layout",
+    "Node",
     "Operand",
     "PeakMemory",
     "Residency",
+    "Reuse",
+    "Search",
     "Segment",
     "Selection",
+    "Step",
+    "Timeline",
+    "Traced",
     "bandwidth",
+    "best_order",
     "broadcast_layout",
     "copy_bandwidth",
+    "count_orders",
+    "dask_order",
     "drop_from_page_cache",
     "dtype_layout",
     "find_owner",
+    "greedy_order",
     "index_layout",
     "layout",
     "peak_memory",
+    "peak_summary",
     "residency",
+    "reuse_plan",
+    "run_order",
     "show",
     "show_broadcast",
     "show_dtype",
     "show_index",
     "show_residency",
+    "show_timeline",
+    "simulate",
+    "trace",
 ]
 
 

@@ -19,6 +19,7 @@ from memlayout.drawing._style import (
     text_width,
 )
 from memlayout.drawing._summary import format_value
+from memlayout.model._checks import require_names
 from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
 
 _MARGIN = 0.25
@@ -200,10 +201,7 @@ def _names(names, count: int) -> list[str]:
     if names is None:
         return list(string.ascii_lowercase[:count]) if count <= 26 else [
             f"x{k}" for k in range(count)]
-    names = [str(n) for n in names]
-    if len(names) != count:
-        raise ValueError(f"show_broadcast() got {count} arrays but {len(names)} names")
-    return names
+    return require_names(names, count, "names", "show_broadcast", "array")
 
 
 def _check_op(op, count: int) -> None:

@@ -9,6 +9,7 @@ from matplotlib.patches import ConnectionPatch
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
 from memlayout.drawing._style import CELL, FONT, PALETTE, new_figure, text_width
+from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_ndarray
 from memlayout.model.index import index_layout
 from memlayout.model.layout import layout
 
@@ -20,6 +21,8 @@ _GAP = 0.45  # between two parts of the figure
 _GRID_X = _MARGIN + _LABEL - 0.35
 #: Most copy lines drawn from source cells to the new buffer.
 _MAX_LINKS = 12
+#: Largest array drawn: the drawing still traces every selected element.
+_MAX_SOURCE_SIZE = 1 << 22
 
 
 def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
@@ -47,6 +50,8 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     ------
     TypeError
         If `a` is not a NumPy array.
+    ValueError
+        If `a` has more than 4,194,304 elements, or `max_cells` is not from 1 to 1,024.
     IndexError
         If NumPy refuses the index (its own message).
 
@@ -60,6 +65,12 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     >>> a = np.arange(8, dtype=np.int64)
     >>> fig = memlayout.show_index(a, a % 3 == 0)
     """
+    require_ndarray(a, "show_index")
+    max_cells = require_int(max_cells, "max_cells", "show_index", minimum=1,
+                            maximum=MAX_DRAWN_CELLS)
+    if a.size > _MAX_SOURCE_SIZE:
+        raise ValueError(f"memlayout.show_index() draws arrays of up to {_MAX_SOURCE_SIZE:,} "
+                         f"elements; this one has {a.size:,}: index a smaller array")
     sel = index_layout(a, index)
     picked = set(sel.source_offsets.ravel().tolist())
     source = sel.source

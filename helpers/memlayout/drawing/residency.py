@@ -9,6 +9,7 @@ from matplotlib.patches import Rectangle
 from memlayout.drawing._style import CELL, FONT, PALETTE, Legend, cell, new_figure
 from memlayout.measure._units import exact_size
 from memlayout.measure.residency import Residency, residency
+from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_optional_str
 
 _MARGIN = 0.25
 _STRIP_WIDTH = 9.0  # inches the strip may take when there are many cells
@@ -44,8 +45,9 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
     >>> memlayout.show_residency(mm);                         # doctest: +SKIP
     """
     measured = a if isinstance(a, Residency) else residency(a)
-    if max_cells < 1:
-        raise ValueError(f"max_cells must be at least 1, not {max_cells}")
+    max_cells = require_int(max_cells, "max_cells", "show_residency", minimum=1,
+                            maximum=MAX_DRAWN_CELLS)
+    require_optional_str(title, "title", "show_residency")
     pages_per_cell = max(1, -(-measured.total // max_cells))
     starts = np.arange(0, measured.total, pages_per_cell)
     share = (np.add.reduceat(measured.pages, starts) / np.diff(starts, append=measured.total)

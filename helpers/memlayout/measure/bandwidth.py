@@ -12,6 +12,7 @@ compare them for equality.
 from __future__ import annotations
 
 import functools
+import numbers
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,10 +20,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from memlayout.measure._units import exact_size
+from memlayout.model._checks import (
+    got,
+    require_callable,
+    require_int,
+    require_positive_real,
+)
 
 #: Default size of the array :func:`copy_bandwidth` copies: larger than most CPU caches,
 #: small enough for a room of learners on one JupyterHub.
 COPY_NBYTES = 64 * 1024**2
+#: Largest copy :func:`copy_bandwidth` makes (it allocates twice this).
+MAX_COPY_NBYTES = 4 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,11 @@ class Bandwidth:
     nbytes: int
     seconds: float
     reference_gbps: float
+
+    def __post_init__(self) -> None:
+        require_int(self.nbytes, "nbytes", "Bandwidth", minimum=1)
+        require_positive_real(self.seconds, "seconds", "Bandwidth")
+        require_positive_real(self.reference_gbps, "reference_gbps", "Bandwidth")
 
     @property
     def gbps(self) -> float:
@@ -101,23 +115,22 @@ def bandwidth(func: Callable[[], object], nbytes: int, *, repeat: int = 5,
     >>> memlayout.bandwidth(lambda: np.multiply(x, 2, out=x), 2 * x.nbytes)  # doctest: +SKIP
     9.7 GB/s (128 MiB in 13.8 ms); a copy moving as many bytes: 11.4 GB/s
     """
-    if not callable(func):
-        raise TypeError(f"bandwidth() needs a function to call, not {type(func).__name__}; "
-                        f"wrap the operation in a lambda: lambda: np.add(x, 1, out=x)")
-    if isinstance(nbytes, bool) or not isinstance(nbytes, (int, np.integer)) or nbytes <= 0:
-        raise ValueError(f"nbytes must be a positive whole number of bytes, not {nbytes!r}")
-    if repeat < 1:
-        raise ValueError(f"repeat must be at least 1, not {repeat}")
+    require_callable(func, "func", "bandwidth",
+                     "; wrap the operation in a lambda: lambda: np.add(x, 1, out=x)")
+    nbytes = require_int(nbytes, "nbytes", "bandwidth", minimum=1)
+    repeat = require_int(repeat, "repeat", "bandwidth", minimum=1)
+    require_callable(timer, "timer", "bandwidth")
+    if reference_gbps is not None:
+        reference_gbps = require_positive_real(reference_gbps, "reference_gbps", "bandwidth")
     seconds = _best_seconds(func, repeat, timer)
     if seconds <= 0:
-        raise ValueError("the timer measured no time; the operation is too small to time, "
-                         "use arrays of several MiB")
-    reference = copy_bandwidth(max(int(nbytes) // 2, 8)) if reference_gbps is None \
+        raise ValueError("memlayout.bandwidth(): the timer measured no time; the operation is "
+                         "too small to time, use arrays of several MiB")
+    reference = copy_bandwidth(max(nbytes // 2, 8)) if reference_gbps is None \
         else reference_gbps
-    return Bandwidth(nbytes=int(nbytes), seconds=seconds, reference_gbps=float(reference))
+    return Bandwidth(nbytes=nbytes, seconds=seconds, reference_gbps=reference)
 
 
-@functools.cache
 def copy_bandwidth(nbytes: int = COPY_NBYTES) -> float:
     """Measure this machine's memory bandwidth for a plain copy of `nbytes`, in GB/s.
 
@@ -135,6 +148,11 @@ def copy_bandwidth(nbytes: int = COPY_NBYTES) -> float:
     -------
     float
 
+    Raises
+    ------
+    TypeError, ValueError
+        If `nbytes` is not a whole number of bytes from 1 to :data:`MAX_COPY_NBYTES`.
+
     Notes
     -----
     Counting a copy as two passes over the data is the usual convention (STREAM's), but
@@ -148,7 +166,18 @@ def copy_bandwidth(nbytes: int = COPY_NBYTES) -> float:
     >>> memlayout.copy_bandwidth()                               # doctest: +SKIP
     11.4
     """
-    source = np.ones(max(nbytes // 8, 1))
+    nbytes = require_int(nbytes, "nbytes", "copy_bandwidth", minimum=1)
+    if nbytes > MAX_COPY_NBYTES:
+        raise ValueError(f"memlayout.copy_bandwidth(): nbytes must be at most "
+                         f"{MAX_COPY_NBYTES:,} ({exact_size(MAX_COPY_NBYTES)}: it allocates "
+                         f"twice that), not {nbytes:,}")
+    return _copy_bandwidth(max(nbytes // 8, 1))
+
+
+@functools.cache
+def _copy_bandwidth(count: int) -> float:
+    """GB/s of the fastest of five copies of `count` float64 (measured once per count)."""
+    source = np.ones(count)
     target = np.empty_like(source)
     seconds = _best_seconds(lambda: np.copyto(target, source), 5, time.perf_counter)
     return 2 * source.nbytes / seconds / 1e9
@@ -160,7 +189,15 @@ def _best_seconds(func: Callable[[], object], repeat: int,
     func()
     best = float("inf")
     for _ in range(repeat):
-        start = timer()
+        start = _seconds(timer())
         func()
-        best = min(best, timer() - start)
+        best = min(best, _seconds(timer()) - start)
     return best
+
+
+def _seconds(value) -> float:
+    """A timer's reading as a float, or a TypeError saying what the timer returned."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"memlayout.bandwidth(): timer must return seconds as a number, "
+                        f"not {got(value)}")
+    return float(value)

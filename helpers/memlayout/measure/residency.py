@@ -13,12 +13,14 @@ from __future__ import annotations
 import ctypes
 import mmap
 import os
+import stat
 import sys
 from dataclasses import dataclass
 
 import numpy as np
 
 from memlayout.measure._units import exact_size
+from memlayout.model._checks import got, require_int
 from memlayout.model.layout import find_owner
 
 #: Platforms whose C library provides ``mincore``.
@@ -45,6 +47,15 @@ class Residency:
 
     pages: np.ndarray
     page_size: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.pages, np.ndarray) or self.pages.dtype != bool:
+            raise TypeError(f"memlayout.Residency(): pages must be a NumPy array of bool, "
+                            f"not {got(self.pages)}")
+        if self.pages.ndim != 1:
+            raise ValueError(f"memlayout.Residency(): pages must have one flag per page "
+                             f"(1-d), not the shape {self.pages.shape}")
+        require_int(self.page_size, "page_size", "Residency", minimum=1)
 
     @property
     def resident(self) -> int:
@@ -110,9 +121,8 @@ def residency(a: np.ndarray) -> Residency:
     True
     """
     if not isinstance(a, np.ndarray):
-        raise TypeError(f"residency() needs a NumPy array backed by a memory map "
-                        f"(np.memmap or np.load(path, mmap_mode='r')), "
-                        f"not {type(a).__name__}")
+        raise TypeError(f"memlayout.residency(): a must be a NumPy array backed by a memory "
+                        f"map (np.memmap or np.load(path, mmap_mode='r')), not {got(a)}")
     _require_memory_map(a)
     if not sys.platform.startswith(SUPPORTED_PLATFORMS):
         raise NotImplementedError(f"residency() uses the mincore system call, which is "
@@ -140,8 +150,9 @@ def drop_from_page_cache(path) -> bool:
 
     Parameters
     ----------
-    path : str or os.PathLike
-        A file you may open for reading.
+    path : str, bytes or os.PathLike
+        A regular file you may open for reading. Not an open file or a file descriptor:
+        this function opens (and closes) the file itself.
 
     Returns
     -------
@@ -149,6 +160,15 @@ def drop_from_page_cache(path) -> bool:
         True where the request could be made (``os.posix_fadvise`` exists: Linux and
         other POSIX systems); False where it could not (macOS, Windows), the file left
         as cached as it was. The kernel may still keep pages another process holds.
+
+    Raises
+    ------
+    TypeError
+        If `path` is not a path (an int file descriptor, a bool, an open file ...).
+    ValueError
+        If `path` is not a regular file (a directory, ``/dev/null``, a FIFO, a socket).
+    OSError
+        If the file cannot be opened (FileNotFoundError, PermissionError), naming it.
 
     Examples
     --------
@@ -159,13 +179,47 @@ def drop_from_page_cache(path) -> bool:
     >>> np.zeros(2**20).tofile(path)
     >>> memlayout.drop_from_page_cache(path)          # doctest: +SKIP
     True
+    >>> memlayout.drop_from_page_cache("/dev/null")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: memlayout.drop_from_page_cache(): '/dev/null' is a character device, not a ...
     """
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"memlayout.drop_from_page_cache(): path must be the path of a file "
+                        f"(a str, bytes or os.PathLike), not {got(path)}")
+    try:
+        mode = os.stat(path).st_mode
+    except ValueError as err:  # a NUL byte in the path
+        raise ValueError(f"memlayout.drop_from_page_cache(): {path!r} is not a valid path: "
+                         f"{err}") from None
+    _require_regular(path, mode)
+    # O_NONBLOCK: should the path become a FIFO after the check, opening it cannot hang.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                 | getattr(os, "O_BINARY", 0))
+    try:
+        _require_regular(path, os.fstat(fd).st_mode)
+        os.fsync(fd)
         if not hasattr(os, "posix_fadvise"):
             return False
-        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError as err:  # e.g. a file system that keeps no pages (/proc): name the file
+        raise OSError(err.errno, f"memlayout.drop_from_page_cache(): {err.strerror}",
+                      os.fsdecode(path)) from None
+    finally:
+        os.close(fd)
     return True
+
+
+def _require_regular(path, mode: int) -> None:
+    """ValueError naming `path` and what it is, unless `mode` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISSOCK, "a socket")]
+    kind = next((name for test, name in kinds if test(mode)), "not a file")
+    raise ValueError(f"memlayout.drop_from_page_cache(): {os.fsdecode(path)!r} is {kind}, "
+                     f"not a regular file; pass the path of a file you wrote")
 
 
 def _require_memory_map(a: np.ndarray) -> None:
@@ -174,7 +228,7 @@ def _require_memory_map(a: np.ndarray) -> None:
     if isinstance(owner, memoryview):
         owner = owner.obj
     if not isinstance(owner, mmap.mmap):
-        raise ValueError(f"residency() needs an array backed by a memory-mapped file, but "
+        raise ValueError(f"memlayout.residency() needs an array backed by a memory-mapped file, but "
                          f"this array's memory is owned by a {type(owner).__name__!r} object; open "
                          f"the file with np.memmap(path, ...) or "
                          f"np.load(path, mmap_mode='r')")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from memlayout.model._checks import got
+
 
 @dataclass(frozen=True)
 class Operand:
@@ -91,7 +93,8 @@ def broadcast_layout(*arrays) -> Broadcast:
     ((3, 4), [(1,), (0,)])
     """
     if not arrays:
-        raise TypeError("broadcast_layout() needs at least one array")
+        raise TypeError("memlayout.broadcast_layout() needs at least one array, "
+                        "e.g. broadcast_layout(np.ones((3, 1)), np.ones(4))")
     arrays = [_as_operand(a, k) for k, a in enumerate(arrays)]
     shape = _result_shape([a.shape for a in arrays])
     operands = []
@@ -110,8 +113,8 @@ def _as_operand(a, position: int) -> np.ndarray:
     if isinstance(a, (int, float, complex, np.generic)):
         return np.asarray(a)
     raise TypeError(
-        f"operand {position} is a {type(a).__name__}; pass NumPy arrays or scalars, "
-        f"e.g. np.asarray(x)")
+        f"memlayout.broadcast_layout(): operand {position} must be a NumPy array or a "
+        f"scalar, not {got(a)}; convert it first, e.g. np.asarray(x)")
 
 
 def _result_shape(shapes: list[tuple[int, ...]]) -> tuple[int, ...]:

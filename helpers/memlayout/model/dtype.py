@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from memlayout.model._checks import got
+
 _BYTE_ORDER = {"<": "little", ">": "big", "|": "n/a"}
 #: ``np.finfo`` (nmant, nexp) of x87 80-bit extended precision: 63 stored fraction bits
 #: after an explicit integer bit, and a 15-bit exponent.
@@ -150,7 +152,11 @@ def dtype_layout(dtype) -> DtypeLayout:
     Raises
     ------
     TypeError
-        If `dtype` does not describe a NumPy dtype.
+        If `dtype` does not describe a NumPy dtype. ``None`` is refused too, although
+        ``np.dtype(None)`` is float64: a missing dtype is more likely a mistake.
+    ValueError
+        If NumPy refuses a structured dtype's description (a repeated field name, a
+        negative offset, ...).
 
     Examples
     --------
@@ -159,12 +165,18 @@ def dtype_layout(dtype) -> DtypeLayout:
     >>> [(s.name, s.start, s.stop) for s in memlayout.dtype_layout(d).segments]
     [('flag', 0, 1), ('(padding)', 1, 8), ('value', 8, 16)]
     """
+    accepts = "a dtype such as np.float64 or np.dtype([('x', np.int32)])"
+    if dtype is None:
+        raise TypeError(f"memlayout.dtype_layout(): dtype must be {accepts}, not None "
+                        f"(np.dtype(None) would mean float64: say np.float64 if you mean it)")
     try:
         dtype = np.dtype(dtype)
     except TypeError as err:
-        raise TypeError(
-            f"memlayout.dtype_layout() takes a dtype such as np.float64 or "
-            f"np.dtype([('x', np.int32)]), not {dtype!r}") from err
+        raise TypeError(f"memlayout.dtype_layout(): dtype must be {accepts}, "
+                        f"not {got(dtype)}") from err
+    except ValueError as err:
+        raise ValueError(f"memlayout.dtype_layout(): NumPy refuses the dtype {got(dtype)}: "
+                         f"{err}") from err
     fields = sorted(_leaf_fields(dtype, 0, ""), key=lambda s: (s.start, s.stop))
     segments = []
     covered = 0

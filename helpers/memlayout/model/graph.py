@@ -16,7 +16,7 @@ other reader of that input, and the buffer lives on under the node's name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -57,6 +57,13 @@ class Node:
         ``dtype.str`` of the result (``"<f8"``).
     inplace : str, optional
         The input whose buffer this node overwrites (``x *= 2``): it allocates nothing.
+    writes_out : bool, optional
+        Whether the operation can write into a buffer it is given (``out=``), so that
+        :func:`reuse_plan` may hand it a freed one. True by default; :func:`memlayout.trace`
+        sets it from the operation.
+    compute : callable, optional
+        ``compute(*inputs, out=None)`` returns the node's array: what a runner calls. Set by
+        :func:`memlayout.trace`; a graph described by hand can be simulated without it.
 
     Examples
     --------
@@ -71,6 +78,8 @@ class Node:
     shape: tuple[int, ...] = ()
     dtype: str = ""
     inplace: str | None = None
+    writes_out: bool = True
+    compute: Callable | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -242,7 +251,8 @@ class Timeline:
     peak : int
         The most bytes live at once (``max(step.live)``).
     peak_step : int
-        Index of the first step that reaches `peak`.
+        Index (from 0) of the first step that reaches `peak`; the printed form and the
+        drawings count steps from 1.
     live_at_end : int
         Bytes still allocated after the last step: the outputs.
     """
@@ -255,7 +265,7 @@ class Timeline:
     held: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __repr__(self) -> str:
-        return (f"Timeline({len(self.steps)} steps, peak {self.peak:,} B at step {self.peak_step} "
+        return (f"Timeline({len(self.steps)} steps, peak {self.peak:,} B at step {self.peak_step + 1} "
                 f"({self.order[self.peak_step]}), {self.live_at_end:,} B kept)")
 
 
@@ -405,6 +415,15 @@ def best_order(graph: Graph, max_states: int = MAX_STATES) -> Search:
     -------
     Search
 
+    Notes
+    -----
+    One pruning rule keeps wide graphs tractable. If a ready node ``v`` frees at least the
+    bytes it allocates, and allocates no more than any other ready node, some best order runs
+    it next: moving ``v`` to the front of any order from here costs its step no more than the
+    order's own next step (which allocates at least as much on the same live bytes), and
+    lowers or keeps the live bytes of every step it jumps over (its output is added, at least
+    as much is freed earlier). So the search tries only ``v`` there.
+
     Examples
     --------
     >>> g = Graph([Node("a", ["x"], 8), Node("b", ["x"], 8), Node("c", ["a"], 8),
@@ -427,13 +446,22 @@ def best_order(graph: Graph, max_states: int = MAX_STATES) -> Search:
         seen.add(done)
         if len(seen) > max_states:
             raise _OutOfStates
+        ready = graph._ready(done)
         choices = []
-        for v in graph._ready(done):
+        for v in ready:
             running = live + graph._alloc[v]
             if running <= budget:
                 after = done | 1 << v
                 choices.append((running - graph._freed(v, after), v, after))
-        for rest, v, after in sorted(choices):
+        choices.sort()
+        # Dominance: a ready node that frees at least what it allocates, and allocates no more
+        # than any other ready node, can go first in some best order (see the Notes).
+        smallest = min(graph._alloc[v] for v in ready)
+        for rest, v, after in choices:
+            if rest <= live and graph._alloc[v] == smallest:
+                choices = [(rest, v, after)]
+                break
+        for rest, v, after in choices:
             if after in dead:
                 continue
             path.append(v)
@@ -467,6 +495,7 @@ def count_orders(graph: Graph, max_states: int = MAX_STATES) -> int | None:
     --------
     >>> g = Graph([Node("a", ["x"], 8), Node("b", ["x"], 8), Node("c", ["a", "b"], 8)],
     ...           inputs=["x"], outputs=["c"])
+    >>> import math
     >>> count_orders(g), math.factorial(3)
     (2, 6)
     """
@@ -527,8 +556,9 @@ def reuse_plan(graph: Graph, order: Sequence[str] | None = None) -> Reuse:
     """Hand each freed buffer to a later node of the same size, shape and dtype.
 
     A buffer freed after step ``j`` is kept for the first later node ``k`` that allocates a
-    buffer like it, if keeping it from ``j`` to ``k`` never raises the live bytes above the
-    order's peak; that node then writes into it (``out=``) and allocates nothing.
+    buffer like it and can write into a given one (``writes_out``), if keeping it from ``j``
+    to ``k`` never raises the live bytes above the order's peak; that node then writes into
+    it (``out=``) and allocates nothing.
 
     Examples
     --------
@@ -552,7 +582,8 @@ def reuse_plan(graph: Graph, order: Sequence[str] | None = None) -> Reuse:
     for j, freed in enumerate(freed_after):
         for buffer in freed:
             k = next((k for k in range(j + 1, len(names))
-                      if k not in claimed and kind[names[k]][0] and kind[names[k]] == kind[buffer]), None)
+                      if k not in claimed and kind[names[k]][0] and kind[names[k]] == kind[buffer]
+                      and graph.by_name[names[k]].writes_out), None)
             nbytes = kind[buffer][0]
             if k is None or any(profile[i] + nbytes > timeline.peak for i in range(j + 1, k)):
                 continue
@@ -562,3 +593,4 @@ def reuse_plan(graph: Graph, order: Sequence[str] | None = None) -> Reuse:
             buffer_of[names[k]] = buffer_of[buffer]
     allocations = sum(1 for name, physical in buffer_of.items() if name == physical)
     return Reuse(names, buffer_of, allocations, len(buffer_of), max(profile))
+

@@ -13,10 +13,13 @@ from functools import reduce
 
 import numpy as np
 
-from memlayout.model._checks import require_ndarray
+from memlayout.model._checks import got, require_ndarray
+from memlayout.model._lattice import Lattice
 
 #: Views with at most this many elements have their used bytes computed element by element.
 _EXACT_LIMIT = 1 << 16
+#: Most elements of a base array that :meth:`Layout.within` lists to compare bytes exactly.
+_WITHIN_LIMIT = 1 << 20
 
 
 @dataclass(frozen=True, repr=False)
@@ -126,12 +129,62 @@ class Layout:
             return False
         if self.zero_stride_axes:
             return True
-        if _nested(self.shape, self.strides, self.itemsize):
+        if self.lattice.nested(self.itemsize):
             return False
         if self.size > _EXACT_LIMIT:
             return True
         starts = np.sort(self.element_offsets(), axis=None)
         return bool(np.any(np.diff(starts) < self.itemsize))
+
+    @property
+    def lattice(self) -> Lattice:
+        """The element starts as a lattice of positive steps (private arithmetic)."""
+        return Lattice.of(self.shape, self.strides, self.offset)
+
+    def normalise_index(self, index) -> tuple[int, ...]:
+        """The element `index` names, as one non-negative int per axis.
+
+        Parameters
+        ----------
+        index : tuple of int, or int for a 1-d array
+            One Python or NumPy integer per axis; negative integers count from the end,
+            as in NumPy.
+
+        Returns
+        -------
+        tuple of int
+
+        Raises
+        ------
+        IndexError
+            If `index` is not one integer per axis, or one of them is out of range.
+
+        Examples
+        --------
+        >>> import numpy as np, memlayout
+        >>> memlayout.layout(np.zeros((3, 4))).normalise_index((np.int8(-1), np.uint64(1)))
+        (2, 1)
+        """
+        items = (index,) if _is_integer(index) else index
+        if isinstance(items, np.ndarray) and items.ndim == 1:
+            items = tuple(items.tolist())
+        if not isinstance(items, (tuple, list)):
+            raise IndexError(f"index must be a tuple of ints, one per axis (this array has "
+                             f"{self.ndim}), not {got(index)}")
+        if len(items) != self.ndim:
+            raise IndexError(
+                f"give one integer per axis: the array has {self.ndim} axes, "
+                f"the index {tuple(items)} has {len(items)}")
+        out = []
+        for axis, (i, n) in enumerate(zip(items, self.shape, strict=True)):
+            if not _is_integer(i):
+                raise IndexError(f"index {tuple(items)}: axis {axis} needs an integer, "
+                                 f"not {got(i)}")
+            j = int(i) + n if i < 0 else int(i)
+            if not 0 <= j < n:
+                raise IndexError(f"index {int(i)} is out of range for axis {axis} of length {n}")
+            out.append(j)
+        return tuple(out)
 
     def element_offset(self, index: tuple[int, ...]) -> int:
         """Byte offset from the owner's first byte of the element at `index`.
@@ -141,7 +194,8 @@ class Layout:
         Parameters
         ----------
         index : tuple of int
-            One integer per axis; negative integers count from the end, as in NumPy.
+            One integer per axis (see :meth:`normalise_index`); negative integers count
+            from the end, as in NumPy.
 
         Returns
         -------
@@ -154,7 +208,7 @@ class Layout:
         >>> memlayout.layout(a).element_offset((2, 1))
         72
         """
-        index = _normalise_index(index, self.shape)
+        index = self.normalise_index(index)
         return self.offset + sum(i * s for i, s in zip(index, self.strides, strict=True))
 
     def element_offsets(self) -> np.ndarray:
@@ -217,8 +271,8 @@ class Layout:
         hit = (starts < hi) & (starts + width > lo)
         if self.size == 0 or width <= 0:
             return np.zeros(starts.shape, dtype=bool)
-        shape, strides, base = _positive_axes(self.shape, self.strides, self.offset)
-        if not shape:
+        lattice = self.lattice
+        if not lattice.steps:
             return hit
         if self.size <= _EXACT_LIMIT:
             firsts = np.unique(self.element_offsets())
@@ -226,18 +280,54 @@ class Layout:
             k = np.searchsorted(firsts, starts - self.itemsize, side="right")
             found = np.minimum(k, firsts.size - 1)
             return hit & (k < firsts.size) & (firsts[found] < starts + width)
-        if _nested(shape, strides, self.itemsize):
-            last = [_greatest_element_start(shape, strides, base, int(s) + width - 1)
-                    for s in starts]
-            return hit & np.array([e is not None and e + self.itemsize > s
-                                   for e, s in zip(last, starts, strict=True)], dtype=bool)
-        step = reduce(math.gcd, strides)
+        if lattice.nested(self.itemsize):
+            last, found = lattice.greatest_starts(starts + width - 1)
+            return hit & found & (last + self.itemsize > starts)
+        step = reduce(math.gcd, lattice.steps)
+        base = lattice.base
         first = base + np.maximum(0, -(-(starts - self.itemsize + 1 - base) // step)) * step
         return hit & (first < starts + width) & (first <= hi - self.itemsize)
 
     def shares_owner(self, other: Layout) -> bool:
         """True when `other` describes an array over the same owner object."""
         return self.owner is other.owner
+
+    def within(self, other: Layout) -> bool:
+        """True when every byte of this array's elements is a byte of one of `other`'s.
+
+        That is what ``show(a, base=b)`` needs: `b` over the same owner, holding all of
+        `a`'s bytes. Exact when this array has at most 65,536 elements, or `other`'s
+        elements fill their span without gaps, or at most 1,048,576 of `other`'s elements
+        lie in this array's span; beyond that, `other`'s span must hold this array's span.
+
+        Examples
+        --------
+        >>> import numpy as np, memlayout
+        >>> x = np.arange(12)
+        >>> memlayout.layout(x[2:4]).within(memlayout.layout(x[::2]))
+        False
+        >>> memlayout.layout(x[2:8:2]).within(memlayout.layout(x[::2]))
+        True
+        """
+        if not self.shares_owner(other):
+            return False
+        if self.size == 0:
+            return True
+        (lo, hi), (other_lo, other_hi) = self.span, other.span
+        if other.size == 0 or lo < other_lo or hi > other_hi:
+            return False
+        gapless = math.prod(other.lattice.lengths) * other.itemsize == other_hi - other_lo
+        if gapless and other.lattice.nested(other.itemsize):
+            return True
+        if self.size > _EXACT_LIMIT:
+            return True
+        starts, _ = other.lattice.starts_between(lo - other.itemsize + 1, hi)
+        if starts.size > _WITHIN_LIMIT:
+            return True
+        covered = _merge(np.unique(starts), other.itemsize)
+        mine = np.sort(self.element_offsets(), axis=None)
+        k = np.searchsorted(covered[0], mine, side="right") - 1
+        return bool(np.all((k >= 0) & (mine + self.itemsize <= covered[1][np.maximum(k, 0)])))
 
     def __repr__(self) -> str:
         return (f"Layout(shape={self.shape}, strides={self.strides}, dtype={self.dtype}, "
@@ -364,65 +454,15 @@ def _contiguous(shape, strides, itemsize, axes) -> bool:
     return True
 
 
-def _positive_axes(shape, strides, offset):
-    """Drop axes that add no new bytes and turn negative strides positive.
-
-    Returns the remaining lengths and strides, largest stride first, and the offset of the
-    element with the lowest address, so that ``base + Σ i·s`` (all terms ≥ 0) lists the
-    same element starts as the original array.
-    """
-    base = offset
-    pairs = []
-    for n, s in zip(shape, strides, strict=True):
-        if n == 1 or s == 0:
-            continue
-        if s < 0:
-            base += s * (n - 1)
-            s = -s
-        pairs.append((s, n))
-    pairs.sort(reverse=True)
-    return tuple(n for _, n in pairs), tuple(s for s, _ in pairs), base
+def _is_integer(value) -> bool:
+    """True for Python and NumPy integers, but not for booleans."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _nested(shape, strides, itemsize) -> bool:
-    """True when no two elements overlap: each stride clears everything the smaller ones reach."""
-    shape, strides, _ = _positive_axes(shape, strides, 0)
-    reach = itemsize
-    for n, s in zip(reversed(shape), reversed(strides), strict=True):
-        if s < reach:
-            return False
-        reach = s * (n - 1) + reach
-    return True
-
-
-def _greatest_element_start(shape, strides, base, limit):
-    """The largest element start ``<= limit`` of a nested lattice, or None if there is none."""
-    remaining = limit - base
-    if remaining < 0:
-        return None
-    start = base
-    for n, s in zip(shape, strides, strict=True):
-        i = min(n - 1, remaining // s)
-        start += i * s
-        remaining -= i * s
-    return start
-
-
-def _normalise_index(index, shape):
-    """Turn `index` into a tuple of non-negative ints, or raise a clear IndexError."""
-    if isinstance(index, (int, np.integer)):
-        index = (index,)
-    index = tuple(index)
-    if len(index) != len(shape):
-        raise IndexError(
-            f"give one integer per axis: the array has {len(shape)} axes, "
-            f"the index {index} has {len(index)}")
-    out = []
-    for axis, (i, n) in enumerate(zip(index, shape, strict=True)):
-        if not isinstance(i, (int, np.integer)) or isinstance(i, (bool, np.bool_)):
-            raise IndexError(f"index {index}: axis {axis} needs an integer, not {i!r}")
-        j = int(i) + n if i < 0 else int(i)
-        if not 0 <= j < n:
-            raise IndexError(f"index {i} is out of range for axis {axis} of length {n}")
-        out.append(j)
-    return tuple(out)
+def _merge(starts: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ranges ``[s, s + width)`` of sorted `starts`, merged where they touch or overlap."""
+    new_run = np.ones(starts.size, dtype=bool)
+    new_run[1:] = starts[1:] > starts[:-1] + width
+    firsts = np.flatnonzero(new_run)
+    lasts = np.append(firsts[1:], starts.size) - 1
+    return starts[firsts], starts[lasts] + width
