@@ -20,8 +20,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from memlayout.drawing._args import check_count, check_names, check_title
 from memlayout.drawing._style import CELL, FIELD_COLOURS, FONT, PALETTE, cell, new_figure, text_width
+from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_names, require_optional_str
 from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
 
 #: Fields longer than this many bytes are drawn as their first and last bytes and a break.
@@ -77,7 +77,7 @@ def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
         A title above all rows.
     max_cells : int, default 24
         Width of a row, in byte cells, beyond which fields in its middle are left out
-        (at least 8). Raise it to see every field of a larger struct; the first and last
+        (8 to 1,024). Raise it to see every field of a larger struct; the first and last
         field are always drawn.
 
     Returns
@@ -91,7 +91,7 @@ def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
         If no dtype is given, an argument does not describe a dtype (None included: NumPy
         would read it as float64), or `labels`, `title` or `max_cells` has the wrong type.
     ValueError
-        If `labels` does not give one label per dtype, or `max_cells` is below 8.
+        If `labels` does not give one label per dtype, or `max_cells` is not from 8 to 1,024.
 
     See Also
     --------
@@ -111,13 +111,10 @@ def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
     """
     if not dtypes:
         raise TypeError("show_dtype() needs at least one dtype, e.g. show_dtype(np.float64)")
-    if any(d is None for d in dtypes):
-        raise TypeError("show_dtype() takes dtypes such as np.float64 or 'u1', not None "
-                        "(np.dtype(None) would quietly mean float64)")
     layouts = [dtype_layout(d) for d in dtypes]
-    labels = check_names("show_dtype", "labels", labels, len(layouts), "dtype") or [None] * len(layouts)
-    check_title("show_dtype", title)
-    max_cells = check_count("show_dtype", "max_cells", max_cells, 8)
+    labels = require_names(labels, len(layouts), "labels", "show_dtype", "dtype") or [None] * len(layouts)
+    require_optional_str(title, "title", "show_dtype")
+    max_cells = require_int(max_cells, "max_cells", "show_dtype", minimum=8, maximum=MAX_DRAWN_CELLS)
     colours = _colours_by_name(layouts)
     rows = [_Row(lay, label, max_cells, colours) for lay, label in zip(layouts, labels, strict=True)]
     notes = ["Cells are bytes, numbered from the item's first (lowest-addressed) byte;",
