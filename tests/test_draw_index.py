@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from matplotlib.patches import ConnectionPatch, Rectangle
@@ -22,8 +24,10 @@ def test_slice_is_a_view_with_no_new_buffer(read_figure, no_new_pyplot_figures):
     assert "new\nbuffer" not in fig.texts
     assert not copy_links(fig)
     assert not fig.cells(PALETTE["copy"])
-    # 4 picked in the source grid, 4 in the result grid, 4 in a's memory
-    assert len(fig.cells(PALETTE["used"])) == 12
+    # 4 picked in the source grid and the same 4 in a's memory: the view is no other array
+    assert len(fig.cells(PALETTE["used"])) == 8
+    for name in ["[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]"]:  # the view's index, on its bytes
+        assert name in fig.texts
 
 
 def test_integer_array_gathers_in_result_order(read_figure):
@@ -33,8 +37,8 @@ def test_integer_array_gathers_in_result_order(read_figure):
     assert "new buffer of 32 bytes" in fig.all_text
     # a repeated index copies the element twice: 4 links, 3 distinct source cells
     assert len(copy_links(fig)) == 4
-    assert len(fig.cells(PALETTE["copy"])) == 4 + 4  # result grid and new buffer
-    assert len(fig.cells(PALETTE["used"])) == 3 + 3  # source grid and a's memory
+    assert len(fig.cells(PALETTE["copy"])) == 4  # the result, drawn once: its new buffer
+    assert len(fig.cells(PALETTE["used"])) == 3  # a 1-d array is drawn once: its memory
 
 
 def test_mask_is_named_and_copies(read_figure):
@@ -42,6 +46,46 @@ def test_mask_is_named_and_copies(read_figure):
     fig = read_figure(memlayout.show_index(v, v % 3 == 0))
     assert "a[mask] is advanced indexing (boolean mask)" in fig.all_text
     assert len(copy_links(fig)) == 4
+
+
+def test_a_one_dimensional_array_is_drawn_once_as_its_memory(read_figure):
+    fig = read_figure(memlayout.show_index(np.arange(10, dtype=np.int64), np.s_[2:8:2]))
+    assert len(fig.cells(PALETTE["used"])) == 3 and len(fig.cells(PALETTE["unused"])) == 7
+    assert {"index", "a's memory", "byte offset", "view index", "[0]", "[1]", "[2]"} <= set(fig.texts)
+
+
+def test_a_mask_is_drawn_as_a_row_of_true_and_false(read_figure):
+    v = np.arange(10, dtype=np.int64) * 10
+    fig = read_figure(memlayout.show_index(v, v % 20 == 0))
+    assert "mask" in fig.texts
+    assert fig.texts.count("T") == 5 and fig.texts.count("F") == 5
+    assert len([c for c in fig.cells(PALETTE["padding"]) if c.get_width() < 1]) == 10  # not the page
+
+
+def test_a_two_dimensional_mask_is_drawn_beside_the_array(read_figure):
+    a = np.arange(12, dtype=np.int64).reshape(3, 4)
+    fig = read_figure(memlayout.show_index(a, a % 3 == 0))
+    assert fig.texts.count("T") == 4 and fig.texts.count("F") == 8
+
+
+@pytest.mark.parametrize(("make", "index"), [
+    (lambda: np.zeros((2048, 2048)), (np.arange(0, 2048, 2),)),
+    (lambda: np.zeros((2048, 2048)), lambda a: a == 0),
+    (lambda: np.arange(10.0), np.zeros(10**7, np.intp)),
+], ids=["rows", "mask", "ten million picks"])
+def test_huge_indexes_draw_a_bounded_picture(read_figure, make, index):
+    a = make()
+    index = index(a) if callable(index) else index
+    tracemalloc.start()
+    try:
+        fig = memlayout.show_index(a, index)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"drawing allocated {peak:,} B"
+    reader = read_figure(fig)
+    assert len(reader.cells(PALETTE["copy"])) <= 20
+    assert 0 < len(copy_links(reader)) <= 12
 
 
 def test_integer_per_axis_returns_a_scalar(read_figure):

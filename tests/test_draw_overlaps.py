@@ -34,6 +34,12 @@ EXTRA = {
     "two zero strides": lambda: memlayout.show(np.broadcast_to(np.arange(2.0), (3, 4, 2))),
     "big strides": lambda: memlayout.show(np.zeros((300, 400))[::7, ::-9]),
     "bytes of ints": lambda: memlayout.show(np.arange(3, dtype="<u2").view(np.uint8)),
+    "union": lambda: memlayout.show_dtype(np.dtype({"names": list("abc"), "formats": ["<i4", "<f8", "u1"],
+                                                    "offsets": [0, 0, 2]})),
+    "huge union": lambda: memlayout.show_dtype(np.dtype({"names": [f"f{i}" for i in range(400)],
+                                                         "formats": ["<f8"] * 400, "offsets": [0] * 400})),
+    "huge subarray": lambda: memlayout.show_dtype(np.dtype([("x", "<f8", (10**8,))])),
+    "many fields": lambda: memlayout.show_dtype(np.dtype([(f"f{i}", "<i2") for i in range(400)])),
 }
 
 

@@ -35,13 +35,15 @@ class StripPlan:
         How many cells to draw before summarising.
     extra_anchors : iterable of int
         More byte offsets that must be drawn (an element the caller highlights).
-    selected : numpy.ndarray of int, optional
-        Byte offsets of elements a gather picked from `view`: then a cell counts as used
-        when it holds one of them, instead of whenever `view` reaches it.
+    touched : callable, optional
+        ``touched(starts, width) -> bool array``: which cells of `width` bytes starting at
+        owner bytes `starts` count as used; by default, those `view` reaches
+        (:meth:`Layout.touched_cells`). A gather passes :meth:`Selection.touched_cells`,
+        so that only the bytes it picked count. Asked for the drawn cells only.
     """
 
     def __init__(self, view: Layout, frame: Layout | None = None, *, max_cells: int = 32,
-                 extra_anchors=(), selected: np.ndarray | None = None) -> None:
+                 extra_anchors=(), touched=None) -> None:
         self.view = view
         if frame is None:
             self.start, self.stop = 0, view.buffer_nbytes
@@ -58,15 +60,9 @@ class StripPlan:
             sizes.append(label_dtype.itemsize)
         self.unit = reduce(math.gcd, (abs(s) for s in sizes if s), 0) or 1
         self.ncells = (self.stop - self.start) // self.unit
-        if selected is not None:
-            selected = np.unique(selected)
-            extra_anchors = [*extra_anchors, *selected[:4].tolist(), *selected[-2:].tolist()]
         self.cells = self._choose_cells(max_cells, extra_anchors)
         drawn = np.array([c for c in self.cells if c is not GAP], dtype=np.int64)
-        if selected is None:
-            used = view.touched_cells(self.start + drawn * self.unit, self.unit)
-        else:
-            used = np.isin(drawn, self.cell_of(selected))
+        used = (touched or view.touched_cells)(self.start + drawn * self.unit, self.unit)
         self.used = dict(zip(drawn.tolist(), used.tolist(), strict=True))
         label_dtype = next((d for d in (label_dtype, view.dtype)
                             if d is not None and d.itemsize == self.unit), None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from memlayout.drawing._args import check_count, check_element, check_title
 from memlayout.drawing._arrows import StrideArrows
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
@@ -19,7 +18,7 @@ from memlayout.drawing._style import (
     text_width,
 )
 from memlayout.drawing._summary import element_name
-from memlayout.model._checks import require_ndarray
+from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_ndarray, require_optional_str
 from memlayout.model.layout import Layout, layout
 
 _MARGIN = 0.25
@@ -63,7 +62,7 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     title : str, optional
         A first line to print above the facts the figure states itself.
     max_cells : int
-        How many buffer cells to draw before summarising (at least 4).
+        How many buffer cells to draw before summarising (4 to 1,024).
 
     Returns
     -------
@@ -75,7 +74,7 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
         If `a` (or `base`) is not a NumPy array, `index` is not integers, `title` is not
         a str or `max_cells` not an int.
     ValueError
-        If `base` does not hold all of `a`'s bytes, or `max_cells` is below 4.
+        If `base` does not hold all of `a`'s bytes, or `max_cells` is not from 4 to 1,024.
     IndexError
         If `index` does not name one element of `a`.
 
@@ -88,11 +87,11 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     True
     """
     require_ndarray(a, "show")
-    check_title("show", title)
-    max_cells = check_count("show", "max_cells", max_cells, 4)
+    require_optional_str(title, "title", "show")
+    max_cells = require_int(max_cells, "max_cells", "show", minimum=4, maximum=MAX_DRAWN_CELLS)
     view = layout(a)
     frame = None if base is None else _frame(view, base)
-    picked_index = None if index is None else check_element("show", index, a.shape)
+    picked_index = None if index is None else view.normalise_index(index)
     highlight = picked_index if picked_index is not None else (0,) * a.ndim
     picked = view.element_offset(highlight) if a.size else None
 

@@ -1,4 +1,13 @@
-"""``show_index``: what ``a[index]`` does to memory, a view over ``a`` or a gathered copy."""
+"""``show_index``: what ``a[index]`` does to memory, a window onto ``a`` or a gathered copy.
+
+A view is drawn as a window onto ``a``'s memory: the bytes it uses are coloured and each
+carries the view's own index, so the view is seen to be those bytes and nothing else. A
+gather is drawn as ``a``'s memory with the picked elements coloured, and the one new
+buffer they are copied into, in its memory order, with a line from each source to its copy;
+a boolean mask is drawn too. Only the drawn elements are asked about (the model answers
+for each in O(1) of the index's size), so a gather of ten elements and of ten million cost
+the same.
+"""
 
 from __future__ import annotations
 
@@ -8,39 +17,61 @@ from matplotlib.patches import ConnectionPatch
 
 from memlayout.drawing._grid import GridPlan
 from memlayout.drawing._strip import StripPlan
-from memlayout.drawing._style import CELL, FONT, PALETTE, new_figure, text_width
+from memlayout.drawing._style import (
+    CELL,
+    FONT,
+    PALETTE,
+    Legend,
+    axis_colour,
+    cell,
+    cell_width,
+    new_figure,
+    text_width,
+)
+from memlayout.drawing._summary import GAP, element_name, format_value, summarise
 from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_ndarray
-from memlayout.model.index import index_layout
+from memlayout.model.index import Selection, index_layout
 from memlayout.model.layout import layout
 
 _MARGIN = 0.25
-_LABEL = 0.8  # room left of a strip for its name
-_GAP = 0.45  # between two parts of the figure
-#: Where the source grid starts, so that its first column stands above the first byte cell
-#: (GridPlan keeps 0.35 in for row labels left of its cells).
-_GRID_X = _MARGIN + _LABEL - 0.35
+_LINE = 0.22  # one line of text
+_SIZE = 7.5  # font size of the row names and index labels
+_NAMES = 0.95  # room left of a strip for the names of its rows
+_STRIP_X = _MARGIN + _NAMES
+_NUMBERS = 0.3  # byte offsets under a strip
+_LINKS = 0.55  # room for the copy lines between the two strips
 #: Most copy lines drawn from source cells to the new buffer.
 _MAX_LINKS = 12
-#: Largest array drawn: the drawing still traces every selected element.
-_MAX_SOURCE_SIZE = 1 << 22
+#: Largest gather whose memory order is read off a one-byte stand-in; a larger N-d result
+#: is drawn in C order (1-d results always are).
+_PROBE_LIMIT = 1 << 22
+
+_USED = (PALETTE["used"], PALETTE["edge"])
+_UNUSED = (PALETTE["unused"], PALETTE["unused_edge"])
+_NEW = (PALETTE["copy"], PALETTE["edge"])
+_MASK = (PALETTE["padding"], PALETTE["unused_edge"])
 
 
 def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     """Draw what indexing `a` with `index` does to memory.
 
-    Basic indexing (integers, slices, ``None``, ``...``) is drawn as a view: the result's
-    elements are picked out of `a`'s own buffer and nothing is copied. Advanced indexing
-    (integer arrays, boolean masks) is drawn as a gather: the picked elements are copied,
-    in the result's order, into a new buffer, with a line from each source cell to its copy.
+    Basic indexing (integers, slices, ``None``, ``...``) gives a view, drawn as a window
+    onto `a`'s memory: the bytes the view uses are coloured and labelled with the view's
+    own index, and nothing else is drawn, because nothing else exists. Advanced indexing
+    (integer arrays, boolean masks) gives a copy: `a`'s picked elements are coloured, the
+    mask (if any) is drawn as a row or grid of T and F, and the one new buffer is drawn in
+    its memory order with a line from each drawn copy to its source. A 1-d contiguous `a`
+    is drawn once, as its memory; an N-d one also as a grid, picked elements coloured.
+    Long arrays, indexes and results are summarised (head … tail).
 
     Parameters
     ----------
     a : numpy.ndarray
-        The array to index (at most 4,194,304 elements).
+        The array to index, of any size.
     index : anything NumPy accepts in ``a[...]``
         Write slices with ``np.s_``: ``show_index(a, np.s_[::2])``.
     max_cells : int
-        How many buffer cells to draw per strip before summarising.
+        How many cells to draw per strip before summarising (4 to 1,024).
 
     Returns
     -------
@@ -49,11 +80,11 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     Raises
     ------
     TypeError
-        If `a` is not a NumPy array.
+        If `a` is not a NumPy array or `max_cells` is not an int.
     ValueError
-        If `a` has more than 4,194,304 elements, or `max_cells` is not from 1 to 1,024.
+        If `max_cells` is not from 4 to 1,024.
     IndexError
-        If NumPy refuses the index (its own message).
+        If NumPy would refuse the index.
 
     See Also
     --------
@@ -64,110 +95,275 @@ def show_index(a: np.ndarray, index, *, max_cells: int = 20) -> Figure:
     >>> import numpy as np, memlayout
     >>> a = np.arange(8, dtype=np.int64)
     >>> fig = memlayout.show_index(a, a % 3 == 0)
+    >>> "mask" in [t.get_text() for t in fig.axes[0].texts]
+    True
     """
     require_ndarray(a, "show_index")
-    max_cells = require_int(max_cells, "max_cells", "show_index", minimum=1,
+    max_cells = require_int(max_cells, "max_cells", "show_index", minimum=4,
                             maximum=MAX_DRAWN_CELLS)
-    if a.size > _MAX_SOURCE_SIZE:
-        raise ValueError(f"memlayout.show_index() draws arrays of up to {_MAX_SOURCE_SIZE:,} "
-                         f"elements; this one has {a.size:,}: index a smaller array")
     sel = index_layout(a, index)
-    picked = set(sel.source_offsets.ravel().tolist())
-    source = sel.source
-
-    def grid_style(idx):
-        if source.element_offset(idx) in picked:
-            return PALETTE["used"], PALETTE["edge"]
-        return PALETTE["unused"], PALETTE["unused_edge"]
-
-    source_grid = GridPlan(a)
-    result = sel.result
-    result_grid = GridPlan(result)
-    if sel.kind == "view":
-        source_strip = StripPlan(layout(result), source, max_cells=max_cells)
-        new_strip = None
-    else:
-        source_strip = StripPlan(source, max_cells=max_cells, selected=sel.source_offsets.ravel())
-        new_strip = StripPlan(layout(result), max_cells=max_cells)
-
-    grids_width = _GRID_X - _MARGIN + source_grid.width + 1.2 + result_grid.width
-    strips_width = _LABEL + max(source_strip.width, new_strip.width if new_strip else 0)
-    lines = list(_header(a, index, sel))
-    width = 2 * _MARGIN + max(grids_width, strips_width, max(text_width(line, 8.5) for line in lines))
-    strip_block = CELL + 0.35
-    height = (2 * _MARGIN + 0.22 * len(lines) + 0.2 + max(source_grid.height, result_grid.height)
-              + _GAP + strip_block + (_GAP + 0.2 + strip_block if new_strip else 0))
-    fig, ax = new_figure(width, height)
-
-    y = height - _MARGIN
-    for line in lines:
-        ax.text(_MARGIN, y, line, family=FONT, fontsize=8.5, va="top", color=PALETTE["text"])
-        y -= 0.22
-    y -= 0.2
-    source_grid.draw(ax, _GRID_X, y, grid_style)
-    arrow_x = _GRID_X + source_grid.width + 0.15
-    ax.annotate("", xy=(arrow_x + 0.75, y - 0.5), xytext=(arrow_x, y - 0.5),
-                arrowprops={"arrowstyle": "-|>", "color": PALETTE["muted"]})
-    ax.text(arrow_x + 0.37, y - 0.42, _index_text(index), family=FONT, fontsize=7,
-            ha="center", va="bottom", color=PALETTE["muted"])
-    result_face = (PALETTE["used"], PALETTE["edge"]) if sel.kind == "view" \
-        else (PALETTE["copy"], PALETTE["edge"])
-    result_grid.draw(ax, arrow_x + 0.9, y, lambda idx: result_face)
-
-    y -= max(source_grid.height, result_grid.height) + _GAP
-    strip_y = y - CELL
-    ax.text(_MARGIN, strip_y + CELL / 2, "a's\nmemory", family=FONT, fontsize=7, va="center",
-            color=PALETTE["muted"])
-    source_x = source_strip.draw(ax, _MARGIN + _LABEL, strip_y, _strip_style)
-    if new_strip is not None:
-        new_y = strip_y - 0.35 - _GAP - 0.2 - CELL
-        ax.text(_MARGIN, new_y + CELL / 2, "new\nbuffer", family=FONT, fontsize=7,
-                va="center", color=PALETTE["text"])
-        new_x = new_strip.draw(ax, _MARGIN + _LABEL, new_y,
-                               lambda byte, used: (PALETTE["copy"], PALETTE["edge"]))
-        _draw_links(ax, sel.source_offsets.ravel(), new_strip.view.element_offsets().ravel(),
-                    source_strip, source_x, strip_y - 0.3, new_strip, new_x, new_y + CELL)
-    return fig
+    plan = _IndexPlan(a, index, sel, max_cells)
+    return plan.draw()
 
 
-def _strip_style(byte, used):
-    if used:
-        return PALETTE["used"], PALETTE["edge"]
-    return PALETTE["unused"], PALETTE["unused_edge"]
+class _IndexPlan:
+    """Geometry and contents of the figure, computed before drawing."""
+
+    def __init__(self, a: np.ndarray, index, sel: Selection, max_cells: int) -> None:
+        self.a, self.sel = a, sel
+        source = sel.source
+        self.copies = sel.kind != "view"
+        # The result elements drawn: as the new buffer's cells, or as labels on the view's bytes.
+        self.memory_positions = summarise(sel.size, max_cells)
+        drawn = [p for p in self.memory_positions if p is not GAP]
+        self.c_positions = _c_positions(a, index, sel, drawn)
+        origin = sel.source_index(self.c_positions)
+        self.origins = source.offset + sum(
+            (i * s for i, s in zip(origin, source.strides, strict=True)),
+            start=np.zeros(len(drawn), dtype=np.int64))
+        anchors = [*self.origins[:4].tolist(), *self.origins[-2:].tolist()]
+        if self.copies:
+            self.strip = StripPlan(source, source, max_cells=max_cells, extra_anchors=anchors,
+                                   touched=sel.touched_cells)
+            values = a[origin] if a.ndim else [a[()]] * len(drawn)  # a 0-d a has no axes to index
+            self.values = [format_value(v) for v in values]
+            self.new_width = cell_width(self.values)
+        else:
+            self.strip = StripPlan(layout(sel.result), source, max_cells=max_cells,
+                                   extra_anchors=anchors)
+        self.flat = (a.ndim == 1 and source.strides[0] == source.itemsize
+                     and self.strip.unit == source.itemsize)
+        self.mask = _mask(index)
+        self.grid = None if self.flat else GridPlan(a)
+        self.mask_grid = None
+        if self.mask is not None and not self.flat:
+            self.mask_grid = GridPlan(self.mask, text=lambda idx: "T" if self.mask[idx] else "F")
+        self.picked = self._picked_grid_cells()
+        self.result_labels = self._result_labels()
+        self.header = list(_header(index, sel))
+
+    def _picked_grid_cells(self) -> set[tuple[int, ...]]:
+        if self.grid is None:
+            return set()
+        drawn = list(self.grid.indices())
+        if not drawn:
+            return set()
+        picks = self.sel.picks(tuple(np.array(axis, dtype=np.int64) for axis in zip(*drawn, strict=True)))
+        picks = np.broadcast_to(picks, (len(drawn),))  # a 0-d array's one element: one answer
+        return {idx for idx, p in zip(drawn, picks.tolist(), strict=True) if p}
+
+    def _result_labels(self) -> dict[int, str]:
+        """The view's index written under each drawn cell it uses, by cell (views only)."""
+        if self.copies:
+            return {}
+        labels: dict[int, str] = {}
+        centres = self.strip.centres(0)
+        for name, byte in zip(self._names(), self.origins.tolist(), strict=True):
+            if self.strip.cell_of(byte) in centres:
+                labels.setdefault(self.strip.cell_of(byte), name)
+        return labels
+
+    # ---- sizes -----------------------------------------------------------------------------
+
+    def _label_band(self, labels, width: float) -> float:
+        """Height of a row of index labels: upright if they fit their cells, else turned."""
+        longest = max((text_width(t, _SIZE) for t in labels), default=0.0)
+        return _LINE if longest + 0.08 < width else longest + 0.1
+
+    def _names(self) -> list[str]:
+        """The result index of each drawn result element, as a label."""
+        return [element_name(tuple(int(i) for i in np.unravel_index(p, self.sel.shape)))
+                for p in self.c_positions.tolist()]
+
+    @property
+    def grids_height(self) -> float:
+        if self.grid is None:
+            return 0.0
+        return max(self.grid.height, self.mask_grid.height if self.mask_grid else 0) + 0.25
+
+    @property
+    def memory_height(self) -> float:
+        top = (_LINE + (CELL + 0.08 if self.mask is not None else 0)) if self.flat else 0
+        bottom = self._label_band(self.result_labels.values(), self.strip.cell_width) \
+            if self.result_labels else 0
+        return top + CELL + _NUMBERS + bottom
+
+    @property
+    def copy_height(self) -> float:
+        if not self.copies:
+            return 0.0
+        return _LINKS + self._label_band(self._names(), self.new_width) + CELL + _NUMBERS
+
+    # ---- drawing ---------------------------------------------------------------------------
+
+    def draw(self) -> Figure:
+        entries = self._legend_entries()
+        grids_width = 0.0 if self.grid is None else self.grid.width + (
+            0.4 + self.mask_grid.width if self.mask_grid else 0)
+        new_strip = sum(0.35 if p is GAP else self.new_width for p in self.memory_positions) \
+            if self.copies else 0.0
+        width = 2 * _MARGIN + max(grids_width, _NAMES + max(self.strip.width, new_strip),
+                                  *(text_width(line, 8.5) for line in self.header),
+                                  Legend.natural_width(entries))
+        key = Legend(entries, width - 2 * _MARGIN)
+        height = (2 * _MARGIN + _LINE * len(self.header) + 0.15 + self.grids_height
+                  + self.memory_height + self.copy_height + 0.1 + key.height)
+        fig, ax = new_figure(width, height)
+        y = height - _MARGIN
+        for line in self.header:
+            ax.text(_MARGIN, y, line, family=FONT, fontsize=8.5, va="top", color=PALETTE["text"])
+            y -= _LINE
+        y -= 0.15
+        if self.grid is not None:
+            self._draw_grids(ax, y)
+            y -= self.grids_height
+        y = self._draw_memory(ax, y)
+        if self.copies:
+            self._draw_copy(ax, y)
+        key.draw(ax, _MARGIN, _MARGIN)
+        return fig
+
+    def _draw_grids(self, ax, top: float) -> None:
+        self.grid.draw(ax, _MARGIN, top, lambda idx: _USED if idx in self.picked else _UNUSED)
+        ax.text(_MARGIN, top + 0.02, "a", family=FONT, fontsize=_SIZE, va="top",
+                color=PALETTE["muted"])
+        if self.mask_grid is not None:
+            x = _MARGIN + self.grid.width + 0.4
+            self.mask_grid.draw(ax, x, top, lambda idx: _MASK)
+            ax.text(x, top + 0.02, "mask", family=FONT, fontsize=_SIZE, va="top",
+                    color=PALETTE["muted"])
+
+    def _name(self, ax, y: float, text: str) -> None:
+        """Write the name of a row left of the strips, right-aligned, centred on `y`."""
+        ax.text(_STRIP_X - 0.1, y, text, family=FONT, fontsize=_SIZE, ha="right", va="center",
+                color=PALETTE["muted"])
+
+    def _draw_memory(self, ax, top: float) -> float:
+        """Draw a's memory (with its index, and the mask, for a 1-d array); return its bottom."""
+        strip = self.strip
+        centres = strip.centres(_STRIP_X)
+        y = top
+        if self.flat:
+            self._name(ax, y - _LINE / 2, "index")
+            for c, x in centres.items():
+                ax.text(x, y - _LINE / 2, str(c), family=FONT, fontsize=_SIZE, ha="center",
+                        va="center", color=axis_colour(0))
+            y -= _LINE
+            if self.mask is not None:
+                y -= CELL + 0.04
+                self._name(ax, y + CELL / 2, "mask")
+                for c, x in centres.items():
+                    cell(ax, x - strip.cell_width / 2, y, "T" if self.mask[c] else "F",
+                         face=_MASK[0], edge=_MASK[1], width=strip.cell_width,
+                         color=PALETTE["text"] if self.mask[c] else PALETTE["muted"])
+                y -= 0.04
+        y -= CELL
+        self._name(ax, y + CELL / 2, "a's memory")
+        strip.draw(ax, _STRIP_X, y, lambda byte, used: _USED if used else _UNUSED)
+        self._name(ax, y - 0.12, "byte offset")
+        self.strip_bottom = y - _NUMBERS + 0.05
+        y -= _NUMBERS
+        if self.result_labels:
+            band = self._label_band(self.result_labels.values(), strip.cell_width)
+            self._name(ax, y - _LINE / 2, "view index")
+            upright = band == _LINE
+            for c, text in self.result_labels.items():
+                ax.text(centres[c], y - (_LINE / 2 if upright else 0.05), text, family=FONT,
+                        fontsize=_SIZE, ha="center", va="center" if upright else "top",
+                        rotation=0 if upright else 90, color=PALETTE["text"])
+            y -= band
+        return y
+
+    def _draw_copy(self, ax, top: float) -> None:
+        """Draw the new buffer in memory order, its cells' result index, and the copy lines."""
+        labels = self._names()
+        band = self._label_band(labels, self.new_width)
+        upright = band == _LINE
+        y_labels = top - _LINKS
+        y = y_labels - band - CELL
+        itemsize = self.sel.source.itemsize
+        self._name(ax, y_labels - band / 2, "result index")
+        self._name(ax, y + CELL / 2, "new buffer" if self.sel.kind == "copy" else "the scalar")
+        self._name(ax, y - 0.12, "byte offset")
+        source_x = self.strip.centres(_STRIP_X)
+        x = _STRIP_X
+        drawn = iter(zip(labels, self.values, self.origins.tolist(), strict=True))
+        links = 0
+        for m in self.memory_positions:
+            if m is GAP:
+                ax.text(x + 0.175, y + CELL / 2, "…", ha="center", va="center", family=FONT,
+                        fontsize=11, color=PALETTE["muted"])
+                x += 0.35
+                continue
+            label, value, origin = next(drawn)
+            centre = x + self.new_width / 2
+            cell(ax, x, y, value, face=_NEW[0], edge=_NEW[1], width=self.new_width)
+            ax.text(centre, y - 0.05, str(m * itemsize), ha="center", va="top", family=FONT,
+                    fontsize=7, color=PALETTE["muted"],
+                    rotation=0 if text_width(str(m * itemsize), 7) + 0.04 < self.new_width else 90)
+            ax.text(centre, y_labels - (band / 2 if upright else 0.05), label, family=FONT,
+                    fontsize=_SIZE, ha="center", va="center" if upright else "top",
+                    rotation=0 if upright else 90, color=PALETTE["text"])
+            start = source_x.get(self.strip.cell_of(origin))
+            if start is not None and links < _MAX_LINKS:
+                ax.add_artist(ConnectionPatch((start, self.strip_bottom), (centre, y_labels),
+                                              "data", "data", arrowstyle="-|>", lw=0.8,
+                                              color=PALETTE["muted"], mutation_scale=7))
+                links += 1
+            x += self.new_width
+
+    def _legend_entries(self):
+        entries = [(*_USED, None, "used by the view" if not self.copies else "picked by the index")]
+        if not all(self.strip.used.values()) or self.picked != set(self.grid.indices() if self.grid else ()):
+            entries.append((*_UNUSED, None, "not used"))
+        if self.copies:
+            entries.append((*_NEW, None, "new memory: the copy"))
+        return entries
 
 
-def _draw_links(ax, sources, targets, source_strip, source_x, y_from, new_strip, new_x, y_to):
-    """Join each drawn source cell to the cell of the new buffer its value was copied to.
+def _c_positions(a, index, sel: Selection, memory_positions: list[int]) -> np.ndarray:
+    """The result's C-order position of the elements at `memory_positions` of its buffer.
 
-    `sources` and `targets` hold, for each result element in index order, the byte it was
-    read from and the byte it was written to (a result may be in C or Fortran order).
+    A view's "buffer" is its own C order. A gather is written in C order over the result's
+    axes with the index arrays' axes first, which NumPy then moves into place; its memory
+    order is read off indexing a one-byte stand-in of `a` (up to ``_PROBE_LIMIT`` elements).
     """
-    drawn = 0
-    for byte, target in zip(sources.tolist(), targets.tolist(), strict=True):
-        x_from = source_x.get(source_strip.cell_of(byte))
-        x_to = new_x.get(new_strip.cell_of(target))
-        if x_from is None or x_to is None:
-            continue
-        ax.add_artist(ConnectionPatch((x_from, y_from), (x_to, y_to), "data", "data",
-                                      arrowstyle="-|>", color=PALETTE["muted"], lw=0.8,
-                                      mutation_scale=7))
-        drawn += 1
-        if drawn == _MAX_LINKS:
-            break
+    positions = np.array(memory_positions, dtype=np.int64)
+    shape = sel.shape
+    if sel.kind == "view" or len(shape) < 2 or sel.size > _PROBE_LIMIT:
+        return positions
+    strides = np.broadcast_to(np.uint8(0), a.shape)[index].strides
+    order = sorted(range(len(shape)), key=lambda k: -strides[k])  # outermost axis first
+    by_memory = np.unravel_index(positions, [shape[k] for k in order])
+    index_c = [None] * len(shape)
+    for k, i in zip(order, by_memory, strict=True):
+        index_c[k] = i
+    return np.ravel_multi_index(index_c, shape).astype(np.int64)
 
 
-def _header(a, index, sel):
+def _mask(index) -> np.ndarray | None:
+    """The boolean array in `index` (the mask), or None."""
+    for item in index if isinstance(index, tuple) else (index,):
+        if isinstance(item, (np.ndarray, list)):
+            arr = np.asarray(item)
+            if arr.dtype == bool and arr.ndim:
+                return arr
+    return None
+
+
+def _header(index, sel: Selection):
     text = f"a{_index_text(index)}"
     if sel.kind == "view":
-        yield f"{text} is basic indexing: a view of shape {sel.result.shape} into a's memory"
+        yield f"{text} is basic indexing: a view of shape {sel.shape} into a's memory"
         yield "no bytes are copied; writing to the view writes to a"
     elif sel.kind == "scalar":
-        yield f"{text} names one element: NumPy returns a scalar, a copy of its {sel.result.nbytes} bytes"
+        yield (f"{text} names one element: NumPy returns a scalar, a copy of its "
+               f"{sel.copied_bytes} bytes")
     else:
         kind = "boolean mask" if sel.by_mask else "integer array"
-        yield f"{text} is advanced indexing ({kind}): a copy of shape {sel.result.shape}"
-        yield (f"{sel.result.size} elements are gathered into a new buffer of "
-               f"{sel.copied_bytes:,} bytes; writing to it leaves a unchanged")
+        yield f"{text} is advanced indexing ({kind}): a copy of shape {sel.shape}"
+        yield (f"{sel.size:,} element{'s' if sel.size != 1 else ''} gathered into a new buffer "
+               f"of {sel.copied_bytes:,} bytes; writing to it leaves a unchanged")
 
 
 def _index_text(index) -> str:
@@ -189,11 +385,12 @@ def _index_text(index) -> str:
             elif arr.size <= 6:
                 parts.append(str(arr.tolist()))
             elif arr.ndim == 1:
-                values = [str(v) for v in arr.tolist()]
-                parts.append("[" + ", ".join([*values[:2], "…", *values[-2:]]) + "]")
+                values = [str(v) for v in [*arr[:2].tolist(), "…", *arr[-2:].tolist()]]
+                parts.append("[" + ", ".join(values) + "]")
             else:
                 parts.append(f"<{'×'.join(map(str, arr.shape))} array>")
         else:
             parts.append(str(i))
     text = "[" + ", ".join(parts) + "]"
     return text if len(text) <= 40 else text[:39] + "…"
+
