@@ -14,6 +14,7 @@ from memlayout.drawing.dtype import show_dtype
 from memlayout.drawing.index import show_index
 from memlayout.drawing.residency import show_residency
 from memlayout.drawing.timeline import show_timeline
+from memlayout.interactive.explorer import explore
 from memlayout.measure.bandwidth import Bandwidth, bandwidth, copy_bandwidth
 from memlayout.measure.graph_run import GraphRun, peak_summary, run_order
 from memlayout.measure.peak import PeakMemory, peak_memory
@@ -64,6 +65,7 @@ __all__ = [
     "dask_order",
     "drop_from_page_cache",
     "dtype_layout",
+    "explore",
     "find_owner",
     "greedy_order",
     "index_layout",
