@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 from memlayout.drawing.array import show
 from memlayout.drawing.index import show_index
 from memlayout.interactive.parse import index_source, parse_index, parse_shape
-from memlayout.model.index import MAX_SOURCE_SIZE
 from memlayout.model.layout import layout
 
 #: The dtypes the ``.view(dtype)`` control offers, smallest first.
@@ -217,11 +216,11 @@ def picture(a: np.ndarray, outcome: Outcome) -> Figure:
 
     A result that lives in `a`'s memory is drawn by :func:`memlayout.show` over `a`'s
     bytes. An index that copies (advanced indexing, one element) with no step after it is
-    drawn by :func:`memlayout.show_index`, the gather from `a` into a new buffer, when `a`
-    is small enough to trace; any other copy is drawn alone, in the buffer it owns.
+    drawn by :func:`memlayout.show_index`, the gather from `a` into a new buffer; any other
+    copy is drawn alone, in the buffer it owns.
     """
     b = outcome.result
-    if outcome.gathered and outcome.only_index and a.size <= MAX_SOURCE_SIZE:
+    if outcome.gathered and outcome.only_index:
         return show_index(a, outcome.index)
     b = np.asarray(b)
     title = f"b = {outcome.code}"
