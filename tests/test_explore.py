@@ -306,7 +306,7 @@ def test_the_initial_request_comes_from_the_arguments(a):
 
 
 @pytest.mark.parametrize(("args", "kwargs", "error", "message"), [
-    (([1, 2],), {}, TypeError, "explore() takes a NumPy array, not a list"),
+    (([1, 2],), {}, TypeError, "a must be a NumPy array, not a list"),
     ((np.zeros(3), slice(1)), {}, TypeError, "takes the index as text"),
     ((np.zeros(3),), {"transpose": "yes"}, TypeError, "transpose=...) takes True or False"),
     ((np.zeros(3),), {"reshape": 2.5}, TypeError, "reshape=...) takes an int or a tuple of ints"),

@@ -449,8 +449,6 @@ def test_show_dtype(data):
          title=arg(TITLES), max_cells=arg(st.integers(8, 40), BAD_CELLS | st.just(7)))
 
 
-@pytest.mark.xfail(strict=True, reason="drawing branch: show_broadcast(op=) computes its cell "
-                   "values without np.errstate, so inf - inf warns (issue 10)")
 def test_show_broadcast_values_do_not_warn():
     call(memlayout.show_broadcast, np.array([np.inf]), np.array([-np.inf]), op=np.add)
 
