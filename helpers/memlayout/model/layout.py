@@ -335,6 +335,8 @@ class Layout:
         if self.size > _EXACT_LIMIT or reach > _WITHIN_LIMIT:
             return True
         starts, _ = lattice.starts_between(lo - other.itemsize + 1, hi)
+        if starts.size == 0:  # none of other's elements reaches this array's bytes
+            return False
         covered = _merge(np.unique(starts), other.itemsize)
         mine = np.sort(self.element_offsets(), axis=None)
         k = np.searchsorted(covered[0], mine, side="right") - 1
