@@ -43,7 +43,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh test test-browser lint refresh minutes bench clean
+.PHONY: help lab fresh test test-browser lint refresh minutes bench site clean
 
 help:
 	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
@@ -55,6 +55,7 @@ help:
 	@echo "make lint     ruff over helpers/, tests/, tools/, benchmarks/ and the notebooks"
 	@echo "make refresh  re-execute the notebooks and store their outputs (NB=... for one)"
 	@echo "make minutes  each notebook's core and deeper minutes by the series' yardstick"
+	@echo "make site     build the website from the stored notebooks (none runs) into build/site/"
 	@echo "make bench    time memlayout's drawings on huge inputs and the minimum-peak search"
 	@echo "              on 10- to 40-node graphs (a report, not a test)"
 	@echo "make clean    remove .venv and the caches"
@@ -98,6 +99,11 @@ refresh: $(STAMP)
 
 minutes: $(STAMP)
 	$(PY) tools/yardstick.py $(or $(NB),$(NOTEBOOKS))
+
+# The series as a website, from the stored outputs; any Sphinx warning fails it. The last line
+# printed is the path of the built index.html.
+site: $(STAMP)
+	$(PY) tools/build_site.py build/site
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
