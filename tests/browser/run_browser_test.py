@@ -12,7 +12,8 @@ It copies the repository's files to a throwaway git repository, starts JupyterLa
 3. for one exercise per lesson: types a wrong answer into the answer cell and presses
    Shift+Enter through the exercise (its hint appears, no "correct"), then types the solution
    (it is accepted), and saves the notebook;
-4. requires ``git status`` of the copy to be clean at the end.
+4. requires ``git status`` of the copy to be clean at the end;
+5. builds the website and opens one lesson page of it (tests/browser/site_page.py).
 
 Screenshots go to ``build/browser/`` (git-ignored). Chromium is Debian's (``/usr/bin/chromium``,
 or the path in ``$CHROMIUM``); Playwright never downloads a browser here. The last line says
@@ -36,6 +37,7 @@ sys.path[:0] = [str(REPO / "tests"), str(REPO / "tools")]
 import nbformat  # noqa: E402
 from exercise_cells import find_exercises, solution_code  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from site_page import check_site  # noqa: E402
 from test_exercises import wrong_answers  # noqa: E402
 
 SHOTS = REPO / "build" / "browser"
@@ -302,6 +304,7 @@ def main(argv):
                         page.screenshot(path=SHOTS / f"{path.stem}-failed.png")
                         problems = [f"{type(error).__name__}: {str(error).splitlines()[0]}"]
                     report.record(path.name, problems)
+                report.record("the website's lesson page", check_site(browser, SHOTS))
                 browser.close()
         finally:
             stop(process)
