@@ -29,6 +29,9 @@ copyright = "the memlayout workshop authors"
 # (``owner/name``); a local build uses the default below.
 workshop_repository = os.environ.get("WORKSHOP_REPOSITORY", "memlayout-workshop/numpy-memory")
 workshop_branch = os.environ.get("WORKSHOP_BRANCH", "main")
+# A page's link to a file of the repository outside the site (README.md, the Makefile) goes to
+# that file on GitHub.
+workshop_repository_root = str(HERE.parent)
 
 extensions = ["myst_nb", "workshop_site"]
 

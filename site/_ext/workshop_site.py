@@ -5,9 +5,13 @@
   its ``workshop.minutes`` metadata, and a row with the sum of the cores.
 - Each notebook's page gets a banner under its title that opens the lesson in Binder's
   JupyterLab, and names the file to open after ``make lab``. The notebooks are not edited.
+- A link from a page to a file of the repository that is not part of the site (the README,
+  the Makefile, a test) becomes a link to that file on GitHub, instead of a broken link.
 """
 
-from urllib.parse import quote
+import posixpath
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import nbformat
 from docutils import nodes
@@ -55,6 +59,60 @@ def binder_url(repository, branch, notebook):
         raise ValueError(f"notebook must be a file name ending in .ipynb, got {notebook!r}")
     path = quote(f"lab/tree/{WORKING_COPIES}/{notebook}", safe="/")
     return f"https://mybinder.org/v2/gh/{owner}/{name}/{quote(branch, safe='')}?urlpath={path}"
+
+
+def repository_file_url(repository, branch, root, page, destination):
+    """Return the GitHub URL of a repository file a page links to, or None.
+
+    Parameters
+    ----------
+    repository, branch : str
+        The GitHub repository (``owner/name``) and the branch to link to.
+    root : pathlib.Path
+        The repository's folder.
+    page : str
+        The linking page's path in the site, which is its path in the repository
+        (``docs/instructor_guide.md``).
+    destination : str
+        The link as written, relative to the page, perhaps with a ``#fragment``.
+
+    Returns
+    -------
+    str or None
+        None when the link is a URL, or names no file or folder inside the repository.
+
+    Examples
+    --------
+    >>> root = Path(__file__).resolve().parents[2]
+    >>> repository_file_url("someone/workshop", "main", root, "docs/guide.md", "../Makefile")
+    'https://github.com/someone/workshop/blob/main/Makefile'
+    >>> repository_file_url("someone/workshop", "main", root, "docs/guide.md", "../tests#x")
+    'https://github.com/someone/workshop/tree/main/tests#x'
+    >>> repository_file_url("someone/workshop", "main", root, "docs/guide.md", "../nothing.md")
+    """
+    parts = urlsplit(destination)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path))
+    path = Path(root, target)
+    if target.startswith("..") or not path.exists():
+        return None
+    kind = "tree" if path.is_dir() else "blob"
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"https://github.com/{repository}/{kind}/{quote(branch, safe='')}/{quote(target)}{fragment}"
+
+
+def link_repository_files(app, doctree):
+    """Turn links to repository files that the site does not hold into links to GitHub."""
+    env = app.env
+    page = Path(env.doc2path(env.docname)).relative_to(env.srcdir).as_posix()
+    for node in list(doctree.findall(addnodes.pending_xref)):
+        if node.get("reftype") != "myst" or node.get("refdomain") is not None:
+            continue
+        url = repository_file_url(app.config.workshop_repository, app.config.workshop_branch,
+                                  app.config.workshop_repository_root, page, node["reftarget"])
+        if url is not None:
+            node.replace_self(nodes.reference("", "", *node.children, refuri=url))
 
 
 def notebook_docnames(env):
@@ -135,6 +193,8 @@ def setup(app):
     """Register the directive, the banner and the settings that name the repository."""
     app.add_config_value("workshop_repository", "", "env", types=[str])
     app.add_config_value("workshop_branch", "main", "env", types=[str])
+    app.add_config_value("workshop_repository_root", "", "env", types=[str])
     app.add_directive("series-table", SeriesTable)
     app.connect("doctree-read", add_launch_banner)
+    app.connect("doctree-read", link_repository_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
