@@ -70,3 +70,6 @@ html_theme_options = {
     # bar holding only a second search field; the sidebar has one.
     "navbar_persistent": [],
 }
+# The drawings are made for a white page: light whatever the reader's system prefers; the
+# theme's switch still offers dark.
+html_context = {"default_mode": "light"}
