@@ -26,6 +26,7 @@ class Page:
     output_images: list = field(default_factory=list)
     details_open: list = field(default_factory=list)
     binder_links: list = field(default_factory=list)
+    next_page: str | None = None
 
 
 class PageParser(HTMLParser):
@@ -52,6 +53,8 @@ class PageParser(HTMLParser):
             self.page.details_open.append("open" in values)
         elif tag == "a" and "binder-link" in classes:
             self.page.binder_links.append(values.get("href"))
+        elif tag == "link" and values.get("rel") == "next":
+            self.page.next_page = values.get("href")
 
     def handle_endtag(self, tag):
         if tag == "div" and self.divs:

@@ -46,6 +46,17 @@ def sha(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def test_the_pages_follow_the_series_order(site):
+    """From the index, each page's "next" is the following notebook, then the docs pages."""
+    order, path = [], site / "index.html"
+    while (following := read_page(path).next_page) is not None:
+        path = link_target(path, following)[0]
+        order.append(path.relative_to(site).as_posix())
+    lessons = [f"notebooks/{path.stem}.html" for path in NOTEBOOKS]
+    assert order[:len(lessons)] == lessons
+    assert {"docs/instructor_guide.html", "docs/cheatsheet.html"} <= set(order[len(lessons):])
+
+
 def test_every_internal_link_and_image_resolves(site):
     assert broken_links(site) == []
 
@@ -129,10 +140,11 @@ def test_the_checker_finds_a_broken_link_anchor_and_image(tmp_path):
     ]
 
 
-def test_the_parser_sees_output_images_solutions_and_binder_links(tmp_path):
+def test_the_parser_sees_output_images_solutions_binder_and_next_links(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
-        '<div class="cell"><div class="cell_output docutils"><div><img src="x.png"></div></div>'
+        '<link rel="next" href="n.html"><div class="cell"><div class="cell_output docutils">'
+        '<div><img src="x.png"></div></div>'
         '<img src="logo.png"></div><details open><summary>S</summary></details><details>'
         '<summary>T</summary></details><a class="reference binder-link" href="https://b/">B</a>',
         encoding="utf-8")
@@ -140,6 +152,7 @@ def test_the_parser_sees_output_images_solutions_and_binder_links(tmp_path):
     assert found.output_images == ["x.png"]
     assert found.details_open == [True, False]
     assert found.binder_links == ["https://b/"]
+    assert found.next_page == "n.html"
 
 
 def test_a_folder_of_other_files_is_not_cleared(tmp_path):
