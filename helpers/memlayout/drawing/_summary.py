@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from memlayout.drawing._text import drawable
+
 #: Marker in a summarised sequence of positions for the ones left out.
 GAP = None
 
@@ -58,6 +60,8 @@ def element_name(index: tuple[int, ...]) -> str:
 def format_value(value, width: int = 7) -> str:
     """A short text for one element, cut to `width` characters with '…' if longer.
 
+    Characters the font cannot draw are written as escapes (:func:`drawable`).
+
     Examples
     --------
     >>> format_value(np.float64(0.1 + 0.2)), format_value(np.int64(-12)), format_value(True)
@@ -85,6 +89,7 @@ def format_value(value, width: int = 7) -> str:
         text = repr(bytes(value))
     else:
         text = str(value)
+    text = drawable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -19,6 +19,7 @@ from memlayout.drawing._style import (
     text_width,
 )
 from memlayout.drawing._summary import format_value
+from memlayout.drawing._text import drawable
 from memlayout.model._checks import require_names
 from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
 
@@ -86,7 +87,7 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     >>> fig = memlayout.show_broadcast(column, row, op=np.add, names=["column", "row"])
     """
     plan = broadcast_layout(*arrays)
-    names = _names(names, len(arrays))
+    names = [drawable(n) for n in _names(names, len(arrays))]
     _check_op(op, len(arrays))
     views = [np.broadcast_to(a, plan.shape) for a in arrays]
     own = [GridPlan(np.reshape(a, o.padded_shape), **_LIMITS)

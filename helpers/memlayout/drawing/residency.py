@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from memlayout.drawing._style import CELL, FONT, PALETTE, Legend, cell, new_figure
+from memlayout.drawing._text import drawable
 from memlayout.measure._units import exact_size
 from memlayout.measure.residency import Residency, residency
 from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_optional_str
@@ -48,6 +49,7 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
     max_cells = require_int(max_cells, "max_cells", "show_residency", minimum=1,
                             maximum=MAX_DRAWN_CELLS)
     require_optional_str(title, "title", "show_residency")
+    title = drawable(title)
     pages_per_cell = max(1, -(-measured.total // max_cells))
     starts = np.arange(0, measured.total, pages_per_cell)
     share = (np.add.reduceat(measured.pages, starts) / np.diff(starts, append=measured.total)
