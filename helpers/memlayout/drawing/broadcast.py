@@ -189,7 +189,7 @@ class _OperandRow:
         _, y = next(iter(centres.values()), (x_left, grid_top - 0.2))  # level with row 0
         x_from = x_left + self.own.width + 0.1
         x_to = x_right + (0.1 if self.stretched.a.size else -0.05)  # clear of "(no elements…"
-        ax.add_patch(FancyArrowPatch((x_from, y), (x_to, y), arrowstyle="-|>",
+        ax.add_artist(FancyArrowPatch((x_from, y), (x_to, y), arrowstyle="-|>",
                                      mutation_scale=10, color=PALETTE["muted"], lw=1))
         ax.text((x_from + x_to) / 2, y + 0.05, "stretch" if self.notes else "as it is",
                 family=FONT, fontsize=_SIZE, ha="center", va="bottom", color=PALETTE["muted"])

@@ -453,7 +453,7 @@ class _Row:
             if gap.segment is seg and line.start <= gap.start < line.stop:
                 self._draw_break(ax, gap, line, y, CELL, face)
         x0, x1 = self.x(start, line), self.x(stop, line)
-        ax.add_patch(Rectangle((x0, y), x1 - x0, CELL, fill=False, edgecolor=edge,
+        ax.add_artist(Rectangle((x0, y), x1 - x0, CELL, fill=False, edgecolor=edge,
                                linewidth=0.8 if seg.is_padding else 2.0))
 
     def _draw_byte(self, ax, seg: Segment, byte: int, text: str, x: float, y: float) -> None:
@@ -477,7 +477,7 @@ class _Row:
 
     def _draw_break(self, ax, gap: _Gap, line: _Line, y: float, height: float, face: str) -> None:
         x0 = self.x(gap.start, line)
-        ax.add_patch(Rectangle((x0, y), _GAP_COLUMNS * CELL, height, facecolor=face,
+        ax.add_artist(Rectangle((x0, y), _GAP_COLUMNS * CELL, height, facecolor=face,
                                edgecolor=PALETTE["muted"], linewidth=1.0, linestyle=(0, (2, 2))))
         ax.text(x0 + _GAP_COLUMNS * CELL / 2, y + height / 2, gap.text, ha="center",
                 va="center", fontsize=7, family=FONT, color=PALETTE["text"], linespacing=1.1)

@@ -114,14 +114,14 @@ def _panel(ax, graph, timeline, label, base, step, scale, stacked):
                               (PALETTE["copy"], PALETTE["edge"]) if buffer in kept else
                               (PALETTE["used"], PALETTE["edge"]))
                 height = nbytes * scale
-                ax.add_patch(Rectangle((x + 0.04, y), step - 0.08, height, facecolor=face,
+                ax.add_artist(Rectangle((x + 0.04, y), step - 0.08, height, facecolor=face,
                                        edgecolor=edge, linewidth=0.6))
                 if height > 0.16 and text_width(buffer, 6.5) < step - 0.1:
                     ax.text(x + step / 2, y + height / 2, drawable(buffer), ha="center", va="center",
                             fontsize=6.5, **text)
                 y += height
         else:
-            ax.add_patch(Rectangle((x, base), step, record.live * scale, facecolor=PALETTE["used"],
+            ax.add_artist(Rectangle((x, base), step, record.live * scale, facecolor=PALETTE["used"],
                                    edgecolor="none"))
         caption = drawable(name)
         if node.op and text_width(node.op, 6) < step * 1.5:
