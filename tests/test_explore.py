@@ -294,6 +294,20 @@ def test_a_picture_is_reused_until_a_changes(monkeypatch, ex, a):
     assert "99" in texts(ex.figure())
 
 
+def test_a_rejected_request_redraws_nothing(monkeypatch):
+    big = np.zeros(2 * explorer_module.CACHE_MAX_NBYTES, np.uint8)  # too big to fingerprint
+    ex = memlayout.explore(big)
+    drawn = []
+    monkeypatch.setattr(explorer_module, "picture", lambda *args: drawn.append(args) or picture(*args))
+    ex.controls.index.value = "[::2]"
+    assert len(drawn) == 1
+    ex.controls.view.value = "complex128"  # a[::2] has a step: its last axis is not contiguous
+    assert ex.error.startswith(".view: ValueError")
+    ex.controls.index.value = f"[{big.size}]"
+    assert ex.error.startswith("a[...]: IndexError")
+    assert len(drawn) == 1 and ex.code == "a[::2]"
+
+
 # --- explore()'s arguments ---------------------------------------------------------------
 
 def test_the_initial_request_comes_from_the_arguments(a):
