@@ -102,6 +102,7 @@ minutes: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
 	$(PY) benchmarks/bench_graph.py
+	$(PY) benchmarks/bench_explorer.py
 
 clean:
 	rm -rf $(VENV) .hypothesis .ruff_cache
