@@ -1,7 +1,9 @@
 """memlayout.explore: the live explorer's callbacks, its facts, its pictures, its static output."""
 
+import gc
 import re
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -306,6 +308,25 @@ def test_a_rejected_request_redraws_nothing(monkeypatch):
     ex.controls.index.value = f"[{big.size}]"
     assert ex.error.startswith("a[...]: IndexError")
     assert len(drawn) == 1 and ex.code == "a[::2]"
+
+
+def test_a_redraw_frees_its_figure_and_leaves_the_collector_as_it_was(monkeypatch, ex):
+    figures = []
+
+    def drawn(*args):
+        fig = picture(*args)
+        figures.append(weakref.ref(fig))
+        return fig
+
+    monkeypatch.setattr(explorer_module, "picture", drawn)
+    ex.controls.index.value = "[::2]"
+    assert gc.isenabled() and figures[0]() is None  # collected with the young objects
+    gc.disable()
+    try:
+        ex.controls.index.value = "[1:]"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --- explore()'s arguments ---------------------------------------------------------------
