@@ -106,6 +106,7 @@ minutes: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
 	$(PY) benchmarks/bench_graph.py
+	$(PY) benchmarks/bench_explorer.py
 
 # The figure gallery of tools/make_baselines.py, rendered as tests/test_figure_baselines.py does.
 baselines: $(STAMP)
