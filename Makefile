@@ -32,6 +32,8 @@ WORKERS ?= 2
 # One notebook for `make test`, `make test-browser` or `make refresh`, e.g.
 # NB=notebooks/00_START_HERE.ipynb.
 NB ?=
+# Gallery cases for `make baselines`, e.g. CASES="show_3d index_gather" (empty: every case).
+CASES ?=
 
 # `make fresh` takes a lesson's name (NB=03_strides); the other targets take a path.
 ifneq ($(filter fresh,$(MAKECMDGOALS)),)
@@ -43,7 +45,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh test test-browser lint refresh minutes bench site clean
+.PHONY: help lab fresh test test-browser lint refresh minutes bench baselines site clean
 
 help:
 	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
@@ -58,6 +60,8 @@ help:
 	@echo "make site     build the website from the stored notebooks (none runs) into build/site/"
 	@echo "make bench    time memlayout's drawings on huge inputs and the minimum-peak search"
 	@echo "              on 10- to 40-node graphs (a report, not a test)"
+	@echo "make baselines  rewrite the figure baselines (tests/baseline_images/) after a deliberate"
+	@echo "              change to a drawing; CASES=\"show_3d index_gather\" rewrites only those"
 	@echo "make clean    remove .venv and the caches"
 
 $(PY):
@@ -108,6 +112,11 @@ site: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
 	$(PY) benchmarks/bench_graph.py
+	$(PY) benchmarks/bench_explorer.py
+
+# The figure gallery of tools/make_baselines.py, rendered as tests/test_figure_baselines.py does.
+baselines: $(STAMP)
+	$(PY) tools/make_baselines.py $(CASES)
 
 clean:
 	rm -rf $(VENV) .hypothesis .ruff_cache

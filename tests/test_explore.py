@@ -1,7 +1,9 @@
 """memlayout.explore: the live explorer's callbacks, its facts, its pictures, its static output."""
 
+import gc
 import re
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -292,6 +294,39 @@ def test_a_picture_is_reused_until_a_changes(monkeypatch, ex, a):
     c.index.value = "[::2]"
     assert len(drawn) == 3 and bytes(c.picture.value) != first
     assert "99" in texts(ex.figure())
+
+
+def test_a_rejected_request_redraws_nothing(monkeypatch):
+    big = np.zeros(2 * explorer_module.CACHE_MAX_NBYTES, np.uint8)  # too big to fingerprint
+    ex = memlayout.explore(big)
+    drawn = []
+    monkeypatch.setattr(explorer_module, "picture", lambda *args: drawn.append(args) or picture(*args))
+    ex.controls.index.value = "[::2]"
+    assert len(drawn) == 1
+    ex.controls.view.value = "complex128"  # a[::2] has a step: its last axis is not contiguous
+    assert ex.error.startswith(".view: ValueError")
+    ex.controls.index.value = f"[{big.size}]"
+    assert ex.error.startswith("a[...]: IndexError")
+    assert len(drawn) == 1 and ex.code == "a[::2]"
+
+
+def test_a_redraw_frees_its_figure_and_leaves_the_collector_as_it_was(monkeypatch, ex):
+    figures = []
+
+    def drawn(*args):
+        fig = picture(*args)
+        figures.append(weakref.ref(fig))
+        return fig
+
+    monkeypatch.setattr(explorer_module, "picture", drawn)
+    ex.controls.index.value = "[::2]"
+    assert gc.isenabled() and figures[0]() is None  # collected with the young objects
+    gc.disable()
+    try:
+        ex.controls.index.value = "[1:]"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --- explore()'s arguments ---------------------------------------------------------------

@@ -95,10 +95,10 @@ DTYPES = st.sampled_from([
     "S2", "M8[s]", np.dtype([("x", np.uint8), ("y", "<f4")]),
     np.dtype([("x", np.uint8), ("y", "<f4")], align=True),
 ])
-#: Text the drawings' font (DejaVu Sans Mono) has glyphs for; control characters (which
-#: the drawings refuse in titles) come with the junk. Values the font cannot draw are
-#: the drawing branch's to handle: see the xfail tests at the end.
-TEXT = st.text(st.characters(codec="latin-1", exclude_categories=["C"]), max_size=8)
+#: Any printable text, whether the drawings' font (DejaVu Sans Mono) has glyphs for it or not
+#: (the drawings write what it lacks as escapes); control characters, which the drawings
+#: refuse in titles, come with the junk.
+TEXT = st.text(st.characters(exclude_categories=["C"]), max_size=8)
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
 
 
@@ -424,7 +424,7 @@ def test_show_index(a, data):
 
 
 #: ufuncs whose values never warn (no overflow, division or invalid operation): the warnings
-#: of np.add on inf and -inf are the drawing's to silence, see the xfail test below.
+#: of np.add on inf and -inf are the drawing's to silence, see the test below.
 QUIET_OPS = st.sampled_from([np.equal, np.maximum, np.logical_or, np.negative, np.divmod])
 
 
@@ -453,14 +453,16 @@ def test_show_broadcast_values_do_not_warn():
     call(memlayout.show_broadcast, np.array([np.inf]), np.array([-np.inf]), op=np.add)
 
 
-@pytest.mark.xfail(strict=True, reason="drawing branch: a value holding a control character "
-                   "is drawn as it is, and matplotlib warns of a missing glyph (issue 10)")
-def test_values_with_control_characters_are_drawn_without_a_warning():
-    call(memlayout.show, np.array(["a\x1f"]))
+def drawn_texts(fig):
+    """Every text drawn in `fig`."""
+    return [t.get_text() for t in fig.axes[0].texts]
 
 
-@pytest.mark.xfail(strict=True, reason="drawing branch: text the font lacks (here N'Ko) is "
-                   "drawn with DejaVu Sans Mono alone, and matplotlib warns of a missing glyph "
-                   "(issue 10)")
-def test_text_outside_the_font_is_drawn_without_a_warning():
-    call(memlayout.show_dtype, np.int8, title="\u07fd")
+def test_values_with_control_characters_are_drawn_escaped_without_a_warning():
+    fig = call(memlayout.show, np.array(["a\x1f"]))
+    assert "a\\x1f" in drawn_texts(fig)
+
+
+def test_text_outside_the_font_is_drawn_escaped_without_a_warning():
+    fig = call(memlayout.show_dtype, np.int8, title="\u07fd")
+    assert "\\u07fd" in drawn_texts(fig)

@@ -94,6 +94,7 @@ def refreshed_twice(tmp_path_factory):
         "for part in ('one', 'two'):\n    print(part, flush=True)",
         "warnings.warn('shown to the learner', UserWarning)",
         "fig, ax = plt.subplots(figsize=(2, 1))\nax.plot(a);",
+        "import ipywidgets\n\nipywidgets.IntSlider(3)",
     )
     assert refresh_notebooks.main([str(path)]) == 0
     first = path.read_bytes()
@@ -110,16 +111,17 @@ def test_refresh_stores_sanitized_normalised_outputs(refreshed_twice):
     stored = refreshed_twice[0].decode("utf-8")
     assert stored.endswith("}\n")
     nb = nbformat.reads(stored, as_version=4)
-    assert [cell.execution_count for cell in nb.cells] == [1, 2, 3, 4, 5, 6]
+    assert [cell.execution_count for cell in nb.cells] == [1, 2, 3, 4, 5, 6, 7]
     assert all("execution" not in cell.metadata for cell in nb.cells)
     assert "version" not in nb.metadata.language_info
-    pointer, timing, streams, warning, figure = (cell.outputs for cell in nb.cells[1:])
+    pointer, timing, streams, warning, figure, widget = (cell.outputs for cell in nb.cells[1:])
     assert pointer[0].text == "pointer: <pointer>\n"
     assert "'data': (<pointer>, False)" in pointer[1].data["text/plain"]
     assert timing[0].text.startswith("<time> ± <spread> per loop")
     assert [output.text for output in streams] == ["one\ntwo\n"]
     assert warning[0].text.startswith("<ipykernel-cell>.py:1: UserWarning")
     assert "image/png" in figure[0].data
+    assert list(widget[0].data) == ["text/plain"] and "widgets" not in nb.metadata
     assert json.loads(stored) == json.loads(nbformat.writes(nb))
 
 

@@ -10,6 +10,9 @@ working directory. Only when every cell succeeds is the file rewritten, with:
 - execution counts renumbered 1, 2, 3 … in cell order;
 - consecutive stream outputs of one stream merged, as nbval compares them;
 - the rules of ``tests/nbval_sanitize.cfg`` applied to every text output;
+- no widget state: a widget's view (whose model id is new on every run, and whose model
+  is gone once the kernel stops) is dropped, so a widget's stored output is its static
+  fallback, the PNG and text beside it, which JupyterLab, GitHub and a static page show;
 - nbformat's JSON layout (indent 1, sorted keys) and a final newline.
 """
 
@@ -28,6 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 SANITIZE_FILE = REPO / "tests" / "nbval_sanitize.cfg"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 CELL_TIMEOUT = 300
+# A widget's view in an output, and the widget state nbclient stores in the metadata.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "widgets"
 # Metadata written by a run rather than by an author.
 RUN_CELL_METADATA = ("execution", "ExecuteTime")
 RUN_LANGUAGE_INFO = ("version",)
@@ -147,6 +153,7 @@ def sanitize_output(output, rules):
         output.evalue = sanitize(output.evalue, rules)
         output.traceback = [sanitize(line, rules) for line in output.traceback]
     else:
+        output.get("data", {}).pop(WIDGET_VIEW, None)
         for mime, value in output.get("data", {}).items():
             if mime.startswith("text/") and isinstance(value, str):
                 output.data[mime] = sanitize(value, rules)
@@ -163,6 +170,7 @@ def normalise(nb, rules):
         As returned by `load_sanitize_rules`.
     """
     nb.metadata.kernelspec = nbformat.from_dict(KERNELSPEC)
+    nb.metadata.pop(WIDGET_STATE, None)
     for key in RUN_LANGUAGE_INFO:
         nb.metadata.get("language_info", {}).pop(key, None)
     count = 0

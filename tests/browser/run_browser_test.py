@@ -9,11 +9,15 @@ It copies the repository's files to a throwaway git repository, starts JupyterLa
 2. for every notebook: opens it from its URL path, sees every stored figure drawn, runs
    *Kernel → Restart Kernel and Run All Cells…*, and then requires no error or stderr output,
    every figure drawn again, every exercise check in its unanswered state, every solution folded;
-3. for one exercise per lesson: types a wrong answer into the answer cell and presses
+3. in a notebook with a live explorer (``memlayout.explore``): moves the last axis's step
+   slider with the keyboard, then types an index array and an index NumPy refuses into its
+   box, and requires the picture and the strides in its facts to change, the copy to be
+   reported, then NumPy's message to appear with the picture and facts left as they were;
+4. for one exercise per lesson: types a wrong answer into the answer cell and presses
    Shift+Enter through the exercise (its hint appears, no "correct"), then types the solution
    (it is accepted), and saves the notebook;
-4. requires ``git status`` of the copy to be clean at the end;
-5. builds the website and opens one lesson page of it (tests/browser/site_page.py).
+5. requires ``git status`` of the copy to be clean at the end;
+6. builds the website and opens one lesson page of it (tests/browser/site_page.py).
 
 Screenshots go to ``build/browser/`` (git-ignored). Chromium is Debian's (``/usr/bin/chromium``,
 or the path in ``$CHROMIUM``); Playwright never downloads a browser here. The last line says
@@ -53,6 +57,8 @@ RUN_TIMEOUT = 300_000  # ms for one notebook's Run All
 # same cells lazily as they scroll.
 TEST_SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
 
+# A notebook whose code calls this has a live explorer to play with after Run All.
+EXPLORE = "memlayout.explore("
 PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
 WATCH_RUN = f"""() => {{
   window.__sawRunning = false;
@@ -208,6 +214,71 @@ def type_and_run(page, nb, exercise, code):
     return output_text(page, exercise.check)
 
 
+def explorer_state(page):
+    """Return the first explorer's picture source, strides, facts and message, as shown."""
+    return page.evaluate(EXPLORER_STATE)
+
+
+EXPLORER_STATE = """() => {
+  const box = document.querySelector('.jp-Notebook .memlayout-explore');
+  const text = name => box.querySelector('.memlayout-explore-' + name).innerText;
+  const picture = box.querySelector('img.memlayout-explore-picture');
+  return {src: picture.src, drawn: picture.complete && picture.naturalWidth > 0,
+          strides: (text('facts').match(/strides \\([^)]*\\)/) || [''])[0],
+          facts: text('facts'), message: text('message')};
+}"""
+
+
+def wait_for_explorer(page, before, *, facts=None, message=None):
+    """Wait until the explorer shows a new picture and new strides, or the facts hold `facts`,
+    or the message holds `message`; return its new state."""
+    page.wait_for_function(
+        f"""([before, facts, message]) => {{
+          const now = ({EXPLORER_STATE})();
+          if (message !== null) return now.message.includes(message);
+          const moved = facts === null ? now.strides !== before.strides : now.facts.includes(facts);
+          return moved && now.src !== before.src && now.drawn;
+        }}""", arg=[before, facts, message], timeout=30_000)
+    return explorer_state(page)
+
+
+def play_with_explorer(page, stem):
+    """Drive the notebook's first explorer as its prompt does; return the problems seen.
+
+    The explored array needs at least 3 elements along axis 0 and 2 along its last axis.
+    """
+    box = page.locator(".jp-Notebook .memlayout-explore").first
+    try:
+        box.wait_for(state="visible", timeout=60_000)
+    except Exception:  # a timeout: the widget never rendered (its static PNG may be there)
+        return ["no live explorer (.memlayout-explore) after Run All"]
+    box.scroll_into_view_if_needed()
+    problems, start = [], explorer_state(page)
+    if not start["drawn"] or not start["strides"]:
+        return [f"the explorer starts without a picture or strides: {start['facts']!r}"]
+    last = box.locator("[class*='memlayout-explore-axis-']").count() - 1
+    box.locator(f".memlayout-explore-axis-{last} .memlayout-explore-step .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")  # step 1 → 2 on the last axis
+    stepped = wait_for_explorer(page, start)
+    index = box.locator(".memlayout-explore-index input")
+    if not index.input_value().endswith("::2]"):
+        problems.append(f"after the step slider the index box reads {index.input_value()!r}")
+    page.screenshot(path=SHOTS / f"{stem}-explore-1-step.png")
+    index.fill("[[0, 2]]")
+    index.press("Enter")
+    gathered = wait_for_explorer(page, stepped, facts="np.shares_memory(a, b) → False")
+    page.screenshot(path=SHOTS / f"{stem}-explore-2-gather.png")
+    index.fill("[9]")
+    index.press("Enter")
+    refused = wait_for_explorer(page, gathered, message="IndexError: index 9 is out of bounds")
+    if "Traceback" in refused["message"]:
+        problems.append(f"the explorer shows a traceback: {refused['message'][:120]!r}")
+    if (refused["src"], refused["facts"]) != (gathered["src"], gathered["facts"]):
+        problems.append("a refused index changed the picture or the facts")
+    page.screenshot(path=SHOTS / f"{stem}-explore-3-refused.png")
+    return problems
+
+
 def try_an_exercise(page, nb, lesson, stem):
     """Type a wrong answer, then the solution, into one exercise; return the problems seen."""
     exercises, _ = find_exercises(nb)
@@ -254,6 +325,8 @@ def check_notebook(page, base, path, is_lesson):
                                        "els => els.filter(e => e.open).length")
     if opened:
         problems.append(f"{opened} solution(s) shown unfolded")
+    if any(c.cell_type == "code" and EXPLORE in c.source for c in nb.cells):
+        problems += play_with_explorer(page, stem)
     if is_lesson:
         problems += try_an_exercise(page, nb, path, stem)
     page.keyboard.press("Escape")

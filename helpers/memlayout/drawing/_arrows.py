@@ -106,14 +106,14 @@ class StrideArrows:
             colour = axis_colour(arrow.axis)
             y = y_top + STEP * arrow.level
             if arrow.stride == 0:
-                ax.add_patch(FancyArrowPatch((arrow.x_from, y), (arrow.x_from, y_top + 0.02),
+                ax.add_artist(FancyArrowPatch((arrow.x_from, y), (arrow.x_from, y_top + 0.02),
                                              arrowstyle="-|>", mutation_scale=9, color=colour,
                                              lw=1.2, shrinkA=0, shrinkB=0))
             elif arrow.x_to is None:
                 ax.plot([arrow.x_from, arrow.x_from], [y_top, y], color=colour, lw=1)
             else:
                 ax.plot([arrow.x_from, arrow.x_from, arrow.x_to], [y_top, y, y], color=colour, lw=1)
-                ax.add_patch(FancyArrowPatch((arrow.x_to, y), (arrow.x_to, y_top + 0.02),
+                ax.add_artist(FancyArrowPatch((arrow.x_to, y), (arrow.x_to, y_top + 0.02),
                                              arrowstyle="-|>", mutation_scale=9, color=colour,
                                              lw=1, shrinkA=0, shrinkB=0))
             ax.text(self.labels[arrow.level], y + _LIFT, arrow.label, family=FONT, fontsize=SIZE,

@@ -138,7 +138,7 @@ class Legend:
         for n, row in enumerate(self.rows):
             x, y = x0, y0 + self.ROW * (len(self.rows) - 1 - n)
             for face, edge, hatch, text in row:
-                ax.add_patch(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
+                ax.add_artist(Rectangle((x, y + 0.04), 0.18, 0.18, facecolor=face, edgecolor=edge,
                                        hatch=hatch))
                 ax.text(x + 0.24, y + 0.13, text, family=FONT, fontsize=LEGEND_SIZE, va="center",
                         color=PALETTE["text"])
@@ -148,7 +148,9 @@ class Legend:
 def new_figure(width: float, height: float) -> tuple[Figure, object]:
     """Create a figure of `width` × `height` inches with one frameless axes in data units.
 
-    The axes uses one data unit per inch, so cell positions can be given in inches. The size
+    The axes uses one data unit per inch, so cell positions can be given in inches. Its limits
+    are fixed here, so the drawings add patches with ``ax.add_artist``: ``ax.add_patch`` would
+    also grow the data limits, which costs more than drawing the patch and changes nothing. The size
     is rounded up to whole display pixels, so the figure's repr is the same on every machine.
     """
     width, height = (math.ceil(round(max(n, least) * DPI, 6)) / DPI
@@ -165,7 +167,7 @@ def cell(ax, x: float, y: float, text: str = "", *, face: str, edge: str,
          width: float = CELL, height: float = CELL, fontsize: float = 8,
          hatch: str | None = None, color: str = PALETTE["text"]) -> None:
     """Draw one cell with its lower-left corner at (`x`, `y`) and `text` centred in it."""
-    ax.add_patch(Rectangle((x, y), width, height, facecolor=face, edgecolor=edge,
+    ax.add_artist(Rectangle((x, y), width, height, facecolor=face, edgecolor=edge,
                            linewidth=1.0, hatch=hatch))
     if text:
         ax.text(x + width / 2, y + height / 2, text, ha="center", va="center",

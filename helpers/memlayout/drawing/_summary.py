@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from memlayout.drawing._text import drawable
+
 #: Marker in a summarised sequence of positions for the ones left out.
 GAP = None
 
@@ -58,15 +60,24 @@ def element_name(index: tuple[int, ...]) -> str:
 def format_value(value, width: int = 7) -> str:
     """A short text for one element, cut to `width` characters with '…' if longer.
 
+    Characters the font cannot draw are written as escapes (:func:`drawable`).
+
     Examples
     --------
     >>> format_value(np.float64(0.1 + 0.2)), format_value(np.int64(-12)), format_value(True)
     ('0.3', '-12', 'T')
+
+    A whole float is written with all its digits, not as the shortest text that reads back as
+    the same float: that is how NumPy prints the largest ``float16``, 65504, as ``65500.0``.
+
+    >>> format_value(np.float16(65504)), format_value(np.float16(0.1)), format_value(np.float16("inf"))
+    ('65504.', '0.1', 'inf')
     """
     if isinstance(value, (bool, np.bool_)):
         text = "T" if value else "F"
     elif isinstance(value, (float, np.floating)):
-        text = np.format_float_positional(value, precision=3, trim=".") if _plain(value) \
+        text = np.format_float_positional(value, precision=3, unique=bool(value != np.floor(value)),
+                                          trim=".") if _plain(value) \
             else np.format_float_scientific(value, precision=1, trim="-")
     elif isinstance(value, (complex, np.complexfloating)):
         text = f"{format_value(value.real, width)}{'+' if value.imag >= 0 else '-'}" \
@@ -78,6 +89,7 @@ def format_value(value, width: int = 7) -> str:
         text = repr(bytes(value))
     else:
         text = str(value)
+    text = drawable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -85,7 +97,8 @@ def _plain(value) -> bool:
     """True for floats that read well without an exponent.
 
     The comparison is made in ``longdouble``, which holds every float exactly, because a
-    ``float16`` cannot hold the bound 1e6 (NEP 50 would cast it, with an overflow warning).
+    ``float16`` cannot hold the bound 1e6 (NEP 50 would cast it, with an overflow warning);
+    ``tests/test_draw_values.py`` draws float16 values with warnings as errors.
 
     Examples
     --------

@@ -18,6 +18,7 @@ from memlayout.drawing._style import (
     text_width,
 )
 from memlayout.drawing._summary import element_name
+from memlayout.drawing._text import drawable
 from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_ndarray, require_optional_str
 from memlayout.model.layout import Layout, layout
 
@@ -88,6 +89,7 @@ def show(a: np.ndarray, base: np.ndarray | None = None, *, index=None,
     """
     require_ndarray(a, "show")
     require_optional_str(title, "title", "show")
+    title = drawable(title)
     max_cells = require_int(max_cells, "max_cells", "show", minimum=4, maximum=MAX_DRAWN_CELLS)
     view = layout(a)
     frame = None if base is None else _frame(view, base)

@@ -19,6 +19,7 @@ from memlayout.drawing._style import (
     text_width,
 )
 from memlayout.drawing._summary import format_value
+from memlayout.drawing._text import drawable
 from memlayout.model._checks import require_names
 from memlayout.model.broadcast import Broadcast, Operand, broadcast_layout
 
@@ -86,7 +87,7 @@ def show_broadcast(*arrays, op: np.ufunc | None = None, names=None) -> Figure:
     >>> fig = memlayout.show_broadcast(column, row, op=np.add, names=["column", "row"])
     """
     plan = broadcast_layout(*arrays)
-    names = _names(names, len(arrays))
+    names = [drawable(n) for n in _names(names, len(arrays))]
     _check_op(op, len(arrays))
     views = [np.broadcast_to(a, plan.shape) for a in arrays]
     own = [GridPlan(np.reshape(a, o.padded_shape), **_LIMITS)
@@ -188,7 +189,7 @@ class _OperandRow:
         _, y = next(iter(centres.values()), (x_left, grid_top - 0.2))  # level with row 0
         x_from = x_left + self.own.width + 0.1
         x_to = x_right + (0.1 if self.stretched.a.size else -0.05)  # clear of "(no elements…"
-        ax.add_patch(FancyArrowPatch((x_from, y), (x_to, y), arrowstyle="-|>",
+        ax.add_artist(FancyArrowPatch((x_from, y), (x_to, y), arrowstyle="-|>",
                                      mutation_scale=10, color=PALETTE["muted"], lw=1))
         ax.text((x_from + x_to) / 2, y + 0.05, "stretch" if self.notes else "as it is",
                 family=FONT, fontsize=_SIZE, ha="center", va="bottom", color=PALETTE["muted"])

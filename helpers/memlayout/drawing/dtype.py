@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from memlayout.drawing._style import CELL, FIELD_COLOURS, FONT, PALETTE, cell, new_figure, text_width
+from memlayout.drawing._text import drawable
 from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_names, require_optional_str
 from memlayout.model.dtype import DtypeLayout, Segment, dtype_layout
 
@@ -112,8 +113,10 @@ def show_dtype(*dtypes, labels=None, title=None, max_cells: int = 24) -> Figure:
     if not dtypes:
         raise TypeError("show_dtype() needs at least one dtype, e.g. show_dtype(np.float64)")
     layouts = [dtype_layout(d) for d in dtypes]
-    labels = require_names(labels, len(layouts), "labels", "show_dtype", "dtype") or [None] * len(layouts)
+    labels = [drawable(label) for label in
+              require_names(labels, len(layouts), "labels", "show_dtype", "dtype") or [None] * len(layouts)]
     require_optional_str(title, "title", "show_dtype")
+    title = drawable(title)
     max_cells = require_int(max_cells, "max_cells", "show_dtype", minimum=8, maximum=MAX_DRAWN_CELLS)
     colours = _colours_by_name(layouts)
     rows = [_Row(lay, label, max_cells, colours) for lay, label in zip(layouts, labels, strict=True)]
@@ -450,7 +453,7 @@ class _Row:
             if gap.segment is seg and line.start <= gap.start < line.stop:
                 self._draw_break(ax, gap, line, y, CELL, face)
         x0, x1 = self.x(start, line), self.x(stop, line)
-        ax.add_patch(Rectangle((x0, y), x1 - x0, CELL, fill=False, edgecolor=edge,
+        ax.add_artist(Rectangle((x0, y), x1 - x0, CELL, fill=False, edgecolor=edge,
                                linewidth=0.8 if seg.is_padding else 2.0))
 
     def _draw_byte(self, ax, seg: Segment, byte: int, text: str, x: float, y: float) -> None:
@@ -474,7 +477,7 @@ class _Row:
 
     def _draw_break(self, ax, gap: _Gap, line: _Line, y: float, height: float, face: str) -> None:
         x0 = self.x(gap.start, line)
-        ax.add_patch(Rectangle((x0, y), _GAP_COLUMNS * CELL, height, facecolor=face,
+        ax.add_artist(Rectangle((x0, y), _GAP_COLUMNS * CELL, height, facecolor=face,
                                edgecolor=PALETTE["muted"], linewidth=1.0, linestyle=(0, (2, 2))))
         ax.text(x0 + _GAP_COLUMNS * CELL / 2, y + height / 2, gap.text, ha="center",
                 va="center", fontsize=7, family=FONT, color=PALETTE["text"], linespacing=1.1)
@@ -576,7 +579,7 @@ def _label_lines(seg: Segment, example: _Example) -> tuple[str, ...]:
         return ("padding", f"offset {seg.start}", size)
     base = seg.dtype.base
     kind = "|O (object)" if base.kind == "O" else _short(seg.dtype)
-    head = f"{seg.name}: {kind}" if seg.name else kind
+    head = f"{drawable(seg.name)}: {kind}" if seg.name else kind
     value = f" = {example.text}" + (" each" if seg.dtype.shape else "") if example.text else ""
     lines = [head + value, f"offset {seg.start}, {size}"]
     order = f"{seg.byteorder}-endian"

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from memlayout.drawing._style import CELL, FONT, PALETTE, Legend, cell, new_figure
+from memlayout.drawing._text import drawable
 from memlayout.measure._units import exact_size
 from memlayout.measure.residency import Residency, residency
 from memlayout.model._checks import MAX_DRAWN_CELLS, require_int, require_optional_str
@@ -48,10 +49,13 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
     max_cells = require_int(max_cells, "max_cells", "show_residency", minimum=1,
                             maximum=MAX_DRAWN_CELLS)
     require_optional_str(title, "title", "show_residency")
+    title = drawable(title)
     pages_per_cell = max(1, -(-measured.total // max_cells))
     starts = np.arange(0, measured.total, pages_per_cell)
-    share = (np.add.reduceat(measured.pages, starts) / np.diff(starts, append=measured.total)
-             if measured.total else np.zeros(0))
+    # One count per cell: np.add.reduceat would first cast every page's bool to an int64.
+    resident = [np.count_nonzero(measured.pages[s:s + pages_per_cell]) for s in starts.tolist()]
+    share = np.divide(resident, np.diff(starts, append=measured.total)) if measured.total \
+        else np.zeros(0)
     width = min(CELL, _STRIP_WIDTH / max(share.size, 1))
     fig_width = max(2 * _MARGIN + width * share.size, 6.2)
     fig, ax = new_figure(fig_width, 2.2)
@@ -65,7 +69,7 @@ def show_residency(a: np.ndarray | Residency, *, max_cells: int = 64,
         cell(ax, x, strip_y, face=PALETTE["unused"], edge=PALETTE["unused_edge"],
              width=width, height=CELL)
         if fraction:
-            ax.add_patch(Rectangle((x, strip_y), width, CELL * fraction,
+            ax.add_artist(Rectangle((x, strip_y), width, CELL * fraction,
                                    facecolor=PALETTE["resident"], edgecolor="none"))
     if share.size:
         ax.text(_MARGIN, strip_y - 0.05, "page 0", fontsize=7, va="top", **text)

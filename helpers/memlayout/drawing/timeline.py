@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from memlayout.drawing._style import FONT, PALETTE, Legend, new_figure, text_width
+from memlayout.drawing._text import drawable
 from memlayout.measure._units import exact_size
 from memlayout.model.graph import Graph, simulate
 
@@ -66,6 +67,7 @@ def show_timeline(graph: Graph, *orders: Sequence[str], labels: Sequence[str] | 
     labels = list(labels)
     if len(labels) != len(orders) or not all(isinstance(label, str) for label in labels):
         raise ValueError(f"labels must give one str per order ({len(orders)}), got {labels!r}")
+    labels = [drawable(label) for label in labels]
     timelines = [simulate(graph, order) for order in orders]
     scale = _BAR_HEIGHT / max(max(t.peak for t in timelines), 1)
     steps = len(graph.nodes)
@@ -94,7 +96,7 @@ def _panel(ax, graph, timeline, label, base, step, scale, stacked):
     text = {"family": FONT, "color": PALETTE["text"]}
     top = base + _BAR_HEIGHT
     ax.text(_MARGIN, top + 0.42, f"{label}: peak {exact_size(timeline.peak)} at step "
-            f"{timeline.peak_step + 1} ({timeline.order[timeline.peak_step]})", fontsize=9, **text)
+            f"{timeline.peak_step + 1} ({drawable(timeline.order[timeline.peak_step])})", fontsize=9, **text)
     live: dict[str, int] = {}  # buffer → bytes, in the order allocated
     kept = {graph._owner[name] for name in graph.outputs}
     done = 0
@@ -112,16 +114,18 @@ def _panel(ax, graph, timeline, label, base, step, scale, stacked):
                               (PALETTE["copy"], PALETTE["edge"]) if buffer in kept else
                               (PALETTE["used"], PALETTE["edge"]))
                 height = nbytes * scale
-                ax.add_patch(Rectangle((x + 0.04, y), step - 0.08, height, facecolor=face,
+                ax.add_artist(Rectangle((x + 0.04, y), step - 0.08, height, facecolor=face,
                                        edgecolor=edge, linewidth=0.6))
                 if height > 0.16 and text_width(buffer, 6.5) < step - 0.1:
-                    ax.text(x + step / 2, y + height / 2, buffer, ha="center", va="center",
+                    ax.text(x + step / 2, y + height / 2, drawable(buffer), ha="center", va="center",
                             fontsize=6.5, **text)
                 y += height
         else:
-            ax.add_patch(Rectangle((x, base), step, record.live * scale, facecolor=PALETTE["used"],
+            ax.add_artist(Rectangle((x, base), step, record.live * scale, facecolor=PALETTE["used"],
                                    edgecolor="none"))
-        caption = f"{name}\n{node.op}" if node.op and text_width(node.op, 6) < step * 1.5 else name
+        caption = drawable(name)
+        if node.op and text_width(node.op, 6) < step * 1.5:
+            caption += f"\n{drawable(node.op)}"
         if text_width(name, 6) < step * 1.5:
             ax.text(x + step / 2, base - 0.06, caption, ha="center", va="top", fontsize=6,
                     linespacing=1.1, **text)

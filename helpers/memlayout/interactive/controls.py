@@ -137,16 +137,21 @@ class Controls:
         self._changed()
 
     def _show(self) -> None:
-        """Show the explorer's outcome: picture, facts, message; move the sliders to it."""
+        """Show the explorer's outcome: picture, facts, message; move the sliders to it.
+
+        A rejected request shows only its message: the picture and facts of the last good
+        one stay, and nothing is redrawn.
+        """
         explorer = self.explorer
+        self.message.value = _MESSAGE.format(html.escape(explorer.error)) if explorer.error else ""
+        if explorer.error:
+            return
         svg, (width, _) = explorer.svg()
         if self.picture.value != svg:
             self.picture.value = svg
             self.picture.width = str(width)
         self.facts.value = _FACTS.format(html.escape(explorer.facts))
-        self.message.value = _MESSAGE.format(html.escape(explorer.error)) if explorer.error else ""
-        if not explorer.error:
-            self._follow(windows_of(explorer.outcome.index, explorer.a.shape))
+        self._follow(windows_of(explorer.outcome.index, explorer.a.shape))
 
     def _follow(self, windows: list[Window] | None) -> None:
         """Move the sliders to `windows`, or disable them when the index is not slices."""
