@@ -43,9 +43,10 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh test test-browser lint refresh minutes bench clean
+.PHONY: help preflight cheatsheet lab fresh test test-browser lint refresh minutes bench clean
 
 help:
+	@echo "make preflight  check this machine for the workshop (a week before), changing nothing"
 	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
 	@echo "              ($(WORK)/) in JupyterLab; ARGS=\"--no-browser --port 8899\" passes options"
 	@echo "make fresh NB=03_strides  a fresh copy of one lesson; yours moves to $(WORK)/previous/"
@@ -58,6 +59,10 @@ help:
 	@echo "make bench    time memlayout's drawings on huge inputs and the minimum-peak search"
 	@echo "              on 10- to 40-node graphs (a report, not a test)"
 	@echo "make clean    remove .venv and the caches"
+
+# The system Python, never .venv: a check of the machine must not set anything up.
+preflight:
+	@$(PYTHON) tools/preflight.py
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
