@@ -47,6 +47,8 @@ endif
 
 help:
 	@echo "make preflight  check this machine for the workshop (a week before), changing nothing"
+	@echo "make cheatsheet  the learner cheatsheet, docs/cheatsheet.md and its A4 and Letter"
+	@echo "              PDFs, from docs/cheatsheet/cheatsheet.toml (needs Chromium)"
 	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
 	@echo "              ($(WORK)/) in JupyterLab; ARGS=\"--no-browser --port 8899\" passes options"
 	@echo "make fresh NB=03_strides  a fresh copy of one lesson; yours moves to $(WORK)/previous/"
@@ -97,6 +99,10 @@ test: lint
 # throwaway copy of the repository; screenshots go to build/browser/.
 test-browser: $(STAMP)
 	$(PY) tests/browser/run_browser_test.py $(NB)
+
+# The site's page and the printed pages, from one source; each PDF must be one page.
+cheatsheet: $(STAMP)
+	$(PY) tools/cheatsheet.py
 
 refresh: $(STAMP)
 	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))
