@@ -18,8 +18,6 @@ in the temporary directory. This file runs outside the venv: standard library on
 syntax that older Pythons parse, so that an old Python is told so rather than crashing.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import secrets
