@@ -165,3 +165,24 @@ def test_without_a_venv_and_without_an_index_pip_fails_clearly_and_nothing_is_wr
     assert lines[4].startswith("skip JupyterLab starts (no .venv/ yet) skipped: run make lab once")
     assert lines[-1].startswith("preflight: 3 passed, 2 skipped, 1 problem")
     assert files_under(repo) == before and files_under(home) == set()
+
+
+def test_a_broken_venv_gets_a_fail_line_per_check_and_no_traceback(tmp_path):
+    repo, home = tmp_path / "repo", tmp_path / "home"
+    home.mkdir()
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    shutil.copy(REPO / "pyproject.toml", repo)
+    shutil.copytree(REPO / "tools", repo / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    broken = repo / ".venv" / "bin" / "python"
+    broken.write_text("#!/bin/sh\necho 'libpython3.11.so: cannot open shared object file' >&2\nexit 127\n")
+    broken.chmod(0o755)
+    done = run_preflight(repo / "tools" / "preflight.py", {**os.environ, "HOME": str(home)})
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert lines[3] == ("FAIL packages: .venv/'s Python does not run (libpython3.11.so: cannot open "
+                        "shared object file): rebuild it with make clean; make lab")
+    assert lines[4] == ("FAIL JupyterLab is not installed in .venv/: reinstall the pins with "
+                        "rm .venv/.installed; make lab")
+    assert lines[5] == ("FAIL the kernel could not draw (libpython3.11.so: cannot open shared object "
+                        "file): reinstall with rm .venv/.installed; make lab")
+    assert lines[-1].startswith("preflight: 3 passed, 3 problems")

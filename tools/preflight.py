@@ -298,6 +298,8 @@ def run_text(command, timeout, env=None, cwd=None):
                               env=env, cwd=cwd)
     except subprocess.TimeoutExpired:
         return None, "", ""
+    except OSError as error:  # the program is missing or cannot run
+        return 127, "", str(error)
     return done.returncode, done.stdout, done.stderr
 
 
@@ -380,6 +382,9 @@ def check_jupyterlab(venv, scratch):
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if as_root:
         command.append("--allow-root")
+    if not jupyter.exists():
+        return Check("FAIL", "JupyterLab is not installed in .venv/: reinstall the pins with "
+                             "rm .venv/.installed; make lab")
     started = time.monotonic()
     server = subprocess.Popen(command, env=jupyter_env(scratch), cwd=root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -530,7 +535,11 @@ def run_checks(repo, report):
     with tempfile.TemporaryDirectory(prefix="preflight-") as scratch:
         scratch = Path(scratch)
         if has_venv:
-            done(check_installed(pins, installed_versions(venv_python(venv), sorted(pins))))
+            try:
+                done(check_installed(pins, installed_versions(venv_python(venv), sorted(pins))))
+            except (RuntimeError, ValueError) as error:  # ValueError: its answer was not JSON
+                done(Check("FAIL", f"packages: .venv/'s Python does not run ({error}): "
+                                   f"rebuild it with make clean; make lab"))
             progress("starting JupyterLab on a free port (up to a minute)")
             done(check_jupyterlab(venv, scratch))
             progress("starting a kernel and drawing an array (up to a minute)")
