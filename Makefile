@@ -45,9 +45,13 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help lab fresh test test-browser lint refresh minutes bench baselines site clean
+.PHONY: help preflight cheatsheet lab fresh test test-browser lint refresh minutes bench baselines site \
+  clean
 
 help:
+	@echo "make preflight  check this machine for the workshop (a week before), changing nothing"
+	@echo "make cheatsheet  the learner cheatsheet, docs/cheatsheet.md and its A4 and Letter"
+	@echo "              PDFs, from docs/cheatsheet/cheatsheet.toml (needs Chromium)"
 	@echo "make lab      set up .venv if needed, then open your copies of the notebooks"
 	@echo "              ($(WORK)/) in JupyterLab; ARGS=\"--no-browser --port 8899\" passes options"
 	@echo "make fresh NB=03_strides  a fresh copy of one lesson; yours moves to $(WORK)/previous/"
@@ -63,6 +67,10 @@ help:
 	@echo "make baselines  rewrite the figure baselines (tests/baseline_images/) after a deliberate"
 	@echo "              change to a drawing; CASES=\"show_3d index_gather\" rewrites only those"
 	@echo "make clean    remove .venv and the caches"
+
+# The system Python, never .venv: a check of the machine must not set anything up.
+preflight:
+	@$(PYTHON) tools/preflight.py
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -97,6 +105,10 @@ test: lint
 # throwaway copy of the repository; screenshots go to build/browser/.
 test-browser: $(STAMP)
 	$(PY) tests/browser/run_browser_test.py $(NB)
+
+# The site's page and the printed pages, from one source; each PDF must be one page.
+cheatsheet: $(STAMP)
+	$(PY) tools/cheatsheet.py
 
 refresh: $(STAMP)
 	$(PY) tools/refresh_notebooks.py $(or $(NB),$(NOTEBOOKS))

@@ -7,72 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pins import normalise_name, parse_pins, pyproject_pins
+
 REPO = Path(__file__).resolve().parent.parent
-PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;=]+)\s*$")
 # Packages conda needs to build the environment; pip installs them implicitly.
 CONDA_ONLY = {"python", "pip"}
-
-
-def normalise_name(name):
-    """Return a package name in PEP 503 form, so `line_profiler` equals `Line-Profiler`.
-
-    Parameters
-    ----------
-    name : str
-        A distribution name as written in a requirement.
-
-    Returns
-    -------
-    str
-        Lower case, with runs of ``-``, ``_`` and ``.`` replaced by one ``-``.
-    """
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def parse_pins(specs):
-    """Read exact pins (``name==version``) into a mapping.
-
-    Parameters
-    ----------
-    specs : iterable of str
-        Requirement strings.
-
-    Returns
-    -------
-    dict of str to str
-        Normalised name to version.
-
-    Raises
-    ------
-    ValueError
-        When a spec is not an exact pin, or a package is listed twice.
-    """
-    pins = {}
-    for spec in specs:
-        match = PIN.match(spec)
-        if match is None:
-            raise ValueError(f"{spec!r} is not an exact pin (name==version)")
-        name, version = normalise_name(match[1]), match[2]
-        if name in pins:
-            raise ValueError(f"{name} is listed twice")
-        pins[name] = version
-    return pins
-
-
-def pyproject_pins(text):
-    """Return the pins of the `workshop` extra of a pyproject.toml.
-
-    Parameters
-    ----------
-    text : str
-        The file's contents.
-
-    Returns
-    -------
-    dict of str to str
-        Normalised name to version.
-    """
-    return parse_pins(tomllib.loads(text)["project"]["optional-dependencies"]["workshop"])
 
 
 def environment_pins(text):
