@@ -58,6 +58,8 @@ def test_an_index_array_is_drawn_as_a_gather(ex, a):
     assert texts(ex.figure()) == texts(memlayout.show_index(a, [2, 0]))
     assert "np.shares_memory(a, b) → False: b is a copy" in ex.facts
     assert "OWNDATA True" in ex.facts
+    assert "b is in new memory, not a's: a buffer of 64 B" in ex.facts
+    assert "which b.base owns" not in ex.facts  # a gather owns its buffer
 
 
 def test_a_mask_is_drawn_as_a_gather(ex, a):
@@ -146,9 +148,11 @@ def test_reshape_is_a_view_when_it_can_be_and_a_copy_when_not(ex, a):
     ex.controls.index.value = "[:, 1:]"
     assert ex.result.shape == (9,)
     assert "np.shares_memory(a, b) → False: b is a copy" in ex.facts
-    assert "b has memory of its own: a new buffer of 72 B" in ex.facts
+    # reshape copies, then returns a view of its copy: b is in new memory, yet OWNDATA is False
+    assert "b is in new memory, not a's: a buffer of 72 B, b[0] at its byte 0" in ex.facts
+    assert "b is a view of that new buffer, which b.base owns: so OWNDATA is False" in ex.facts
     assert texts(ex.figure()) == texts(memlayout.show(
-        a[:, 1:].reshape(-1), title="b = a[:, 1:].reshape(-1)  (a copy: its own memory)"))
+        a[:, 1:].reshape(-1), title="b = a[:, 1:].reshape(-1)  (a copy: new memory, not a's)"))
 
 
 def test_a_reshape_numpy_refuses_shows_its_message(ex):

@@ -194,8 +194,10 @@ def facts(a: np.ndarray, outcome: Outcome) -> list[str]:
         lines.append(f"b{first} is byte {mine.offset} of the memory a is in (a{_first_element(a.ndim)} "
                      f"is byte {theirs.offset} of that {theirs.owner_type} of {theirs.buffer_nbytes:,} B)")
     else:
-        lines.append(f"b has memory of its own: a new buffer of {mine.buffer_nbytes:,} B, "
+        lines.append(f"b is in new memory, not a's: a buffer of {mine.buffer_nbytes:,} B, "
                      f"b{first} at its byte {mine.offset}")
+        if not b.flags.owndata:
+            lines.append("b is a view of that new buffer, which b.base owns: so OWNDATA is False")
     flags = b.flags
     lines.append("flags: " + " · ".join(f"{name} {flags[name]}" for name in
                                         ("C_CONTIGUOUS", "F_CONTIGUOUS", "OWNDATA", "WRITEABLE")))
@@ -226,7 +228,7 @@ def picture(a: np.ndarray, outcome: Outcome) -> Figure:
     title = f"b = {outcome.code}"
     if layout(b).shares_owner(layout(a)):
         return show(b, base=a, title=title)
-    return show(b, title=title + "  (a copy: its own memory)")
+    return show(b, title=title + "  (a copy: new memory, not a's)")
 
 
 def _first_element(ndim: int) -> str:
