@@ -15,11 +15,13 @@ folder as working directory; nothing is written back. The kernel's memory is rea
 - ``all``: ``VmHWM`` after the last code cell, Going deeper included (a learner's Run All).
 
 ``VmHWM`` is the one process's high-water mark, so it counts the kernel alone: not this
-script, and not the short-lived Python processes a few deeper cells start (whose memory a
-``getrusage(RUSAGE_CHILDREN)`` wrapper would mix in). It counts the resident pages of mapped
-files too, such as a memmap's. ``--record`` also writes the numbers, with the machine they
-were measured on, to ``benchmarks/kernel_peaks.json``, from which ``make guide`` writes the
-instructor guide's room-sizing table. These are measurements to read, not assertions.
+script, and not the short-lived Python processes a few deeper cells start. A wrapper reading
+``getrusage(RUSAGE_CHILDREN).ru_maxrss`` would get the largest of all its waited-for
+descendants, one of those processes included, and only once the kernel had exited. ``VmHWM``
+counts the resident pages of mapped files too, such as a memmap's. ``--record`` also writes
+the numbers, with the machine they were measured on, to ``benchmarks/kernel_peaks.json``, from
+which ``make guide`` writes the instructor guide's room-sizing table. These are measurements
+to read, not assertions.
 """
 
 import datetime

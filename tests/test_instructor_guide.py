@@ -9,6 +9,7 @@
   sentence and the preflight's RAM check state the recorded peaks.
 """
 
+import doctest
 import json
 import re
 
@@ -73,6 +74,10 @@ def ids(paths):
 
 def test_the_generated_parts_are_what_make_guide_writes():
     assert instructor_guide.render(GUIDE) == GUIDE, "docs/instructor_guide.md is stale: run make guide"
+
+
+def test_the_tools_examples_run():
+    assert doctest.testmod(instructor_guide).failed == 0
 
 
 def test_render_refuses_a_guide_without_a_lesson():
