@@ -142,7 +142,7 @@ def test_the_exercises_to_do_together_are_the_cores(path):
 def test_the_promised_misconceptions_are_answered(name, claims):
     text = notes(name)
     for claim in claims:
-        assert f'- "{claim}' in text, f"{name}: no misconception starting {claim!r}"
+        assert f"- “{claim}" in text, f"{name}: no misconception starting “{claim}"
 
 
 def test_the_readme_states_the_recorded_peaks():
@@ -154,4 +154,5 @@ def test_the_readme_states_the_recorded_peaks():
 
 def test_the_preflight_states_the_recorded_largest_peak():
     peaks = json.loads(instructor_guide.PEAKS.read_text(encoding="utf-8"))
-    assert preflight.LESSON_PEAK_MIB == instructor_guide.sizing(peaks)["largest"]
+    largest = instructor_guide.sizing(peaks)["largest"]
+    assert preflight.LESSON_PEAK_MIB == largest, f"set LESSON_PEAK_MIB in tools/preflight.py to {largest}"
