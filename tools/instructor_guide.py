@@ -13,7 +13,7 @@ rewrites from their one source:
   cell, its core and deeper minutes from its metadata (``workshop.minutes``), its objectives
   from its "You will learn" cell, and its exercises from their ``### Exercise N: …`` headings;
 - ``schedules``: the full-day and half-day tables of the README, which
-  ``tests/test_readme.py`` holds to the lessons' minutes;
+  ``tests/test_readme.py`` holds to the lessons' minutes, and its paragraph after them;
 - ``kernel peaks``: the table of ``benchmarks/kernel_peaks.json``, which
   ``benchmarks/bench_kernel_peaks.py --record`` writes, and the room sizing computed from it.
 
@@ -38,7 +38,8 @@ PEAKS = REPO / "benchmarks" / "kernel_peaks.json"
 BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w ]+) -->\n)(?P<body>.*?)(<!-- end generated -->)",
                    re.DOTALL)
 EXERCISE = re.compile(r"^### Exercise (\d+): (.+)$", re.MULTILINE)
-SCHEDULES = re.compile(r"^\*\*Full day\*\*.*?\n\n\*\*Half day\*\*.*?\n\n\|.*?\n(?=\n)",
+# The two tables and the paragraph after them, on what a half day leaves out.
+SCHEDULES = re.compile(r"^\*\*Full day\*\*.*?\n\n\*\*Half day\*\*.*?\n\n\|.*?\n\n.*?\n(?=\n)",
                        re.DOTALL | re.MULTILINE)
 # Room sizing: the learners of the README's room, the kernels a learner may hold at their
 # peak at once (the lesson in progress and one left running), and the step limits round to.
@@ -130,7 +131,7 @@ def lesson_block(path):
 
 
 def schedules_block(readme):
-    """Return the README's full-day and half-day schedules, exactly as it states them.
+    """Return the README's full-day and half-day schedules and the paragraph after them, as stated.
 
     Raises
     ------
