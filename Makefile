@@ -45,8 +45,8 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help preflight cheatsheet lab fresh test test-browser lint refresh minutes bench baselines site \
-  clean
+.PHONY: help preflight cheatsheet lab fresh test test-browser lint refresh minutes bench guide baselines \
+  site clean
 
 help:
 	@echo "make preflight  check this machine for the workshop (a week before), changing nothing"
@@ -63,7 +63,10 @@ help:
 	@echo "make minutes  each notebook's core and deeper minutes by the series' yardstick"
 	@echo "make site     build the website from the stored notebooks (none runs) into build/site/"
 	@echo "make bench    time memlayout's drawings on huge inputs and the minimum-peak search"
-	@echo "              on 10- to 40-node graphs (a report, not a test)"
+	@echo "              on 10- to 40-node graphs, and measure each notebook's kernel peak memory"
+	@echo "              (a report, not a test)"
+	@echo "make guide    rewrite the instructor guide's generated parts (docs/instructor_guide.md)"
+	@echo "              from the lessons, the README's schedules and benchmarks/kernel_peaks.json"
 	@echo "make baselines  rewrite the figure baselines (tests/baseline_images/) after a deliberate"
 	@echo "              change to a drawing; CASES=\"show_3d index_gather\" rewrites only those"
 	@echo "make clean    remove .venv and the caches"
@@ -125,6 +128,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_drawing.py
 	$(PY) benchmarks/bench_graph.py
 	$(PY) benchmarks/bench_explorer.py
+	$(PY) benchmarks/bench_kernel_peaks.py
+
+# The lessons' parts of the instructor guide; after benchmarks/bench_kernel_peaks.py --record,
+# the room sizing too.
+guide: $(STAMP)
+	$(PY) tools/instructor_guide.py
 
 # The figure gallery of tools/make_baselines.py, rendered as tests/test_figure_baselines.py does.
 baselines: $(STAMP)

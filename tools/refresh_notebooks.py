@@ -76,7 +76,14 @@ def sanitize(text, rules):
     return text
 
 
-def execute(nb, workdir):
+def kernel_manager():
+    """Return a manager for a fresh kernel of the environment running this script (not started)."""
+    return KernelManager(
+        kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager()
+    )
+
+
+def execute(nb, workdir, manager=None, **hooks):
     """Run every cell of a notebook in place, in a fresh current-environment kernel.
 
     Parameters
@@ -85,21 +92,24 @@ def execute(nb, workdir):
         The notebook; its outputs are replaced.
     workdir : pathlib.Path
         The kernel's working directory.
+    manager : jupyter_client.manager.KernelManager, optional
+        The manager of the kernel to start, from `kernel_manager` (a new one by default).
+    **hooks
+        nbclient's hooks, e.g. ``on_notebook_start`` and ``on_cell_executed``.
 
     Raises
     ------
     nbclient.exceptions.CellExecutionError
         When a cell raises an exception that its tags do not allow.
     """
-    manager = KernelManager(
-        kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager()
-    )
+    manager = manager or kernel_manager()
     client = NotebookClient(
         nb,
         km=manager,
         timeout=CELL_TIMEOUT,
         record_timing=False,
         resources={"metadata": {"path": str(workdir)}},
+        **hooks,
     )
     try:
         client.execute()
