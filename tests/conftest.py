@@ -7,7 +7,7 @@ import io
 import matplotlib.colors as mcolors
 import pytest
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from memlayout.drawing._style import CELL
@@ -38,6 +38,28 @@ class FigureReader:
         target = mcolors.to_rgba(colour)
         return [p for p in self.fig.findobj(Rectangle)
                 if p.get_facecolor() == target and p.get_height() >= CELL]
+
+    def hatched(self, colour: str | None = None) -> list[Rectangle]:
+        """Cells (legend swatches left out) under a hatch, drawn in `colour` if one is given.
+
+        A cell carries its own hatch, or a grid draws the hatch of many cells as one compound
+        path over them (``_grid._draw_hatches``); both count.
+        """
+        boxes = set()
+        for patch in self.fig.findobj(lambda artist: isinstance(artist, Patch)
+                                      and artist.get_hatch()):
+            if colour is not None and patch.get_hatchcolor() != mcolors.to_rgba(colour):
+                continue
+            path = patch.get_path().transformed(patch.get_patch_transform())
+            for polygon in path.to_polygons(closed_only=False):
+                boxes.add(_box(polygon.min(axis=0), polygon.max(axis=0)))
+        return [p for p in self.fig.findobj(Rectangle) if p.get_height() >= CELL
+                and _box(*p.get_bbox().get_points()) in boxes]
+
+
+def _box(lower, upper) -> tuple[float, ...]:
+    """Corners of an axis-aligned box, rounded so a cell and the hatch over it compare equal."""
+    return tuple(round(float(v), 6) for v in (*lower, *upper))
 
 
 @pytest.fixture

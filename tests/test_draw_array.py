@@ -8,10 +8,10 @@ import tracemalloc
 import matplotlib.colors as mcolors
 import numpy as np
 import pytest
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch
 
 import memlayout
-from memlayout.drawing._style import CELL, PALETTE, axis_colour
+from memlayout.drawing._style import PALETTE, axis_colour
 
 
 def used_cells(reader):
@@ -61,13 +61,6 @@ def test_index_writes_the_address_arithmetic(read_figure):
     assert len(fig.cells(PALETTE["accent"])) == 2  # the element in the grid and in memory
 
 
-def hatched(reader, colour):
-    """Grid cells drawn as an outline hatched in `colour`."""
-    target = mcolors.to_rgba(colour)
-    return [p for p in reader.fig.findobj(Rectangle)
-            if p.get_hatch() and p.get_edgecolor() == target and p.get_height() >= CELL]
-
-
 @pytest.mark.parametrize(("shape", "name"), [((3, 4), "[0, 0]"), ((5,), "[0]"),
                                              ((2, 2, 2), "[0, 0, 0]")])
 def test_the_first_element_is_named_for_the_real_number_of_axes(read_figure, shape, name):
@@ -81,7 +74,7 @@ def test_every_index_that_reaches_the_highlighted_bytes_is_marked(read_figure):
     windows = np.lib.stride_tricks.sliding_window_view(np.arange(6, dtype=np.int64), 3)
     fig = read_figure(memlayout.show(windows, index=(1, 1)))
     # [0, 2] and [2, 0] read byte 16 too; [1, 1] itself is filled
-    assert len(hatched(fig, PALETTE["accent"])) == 2
+    assert len(fig.hatched(PALETTE["accent"])) == 2
     assert "same bytes as [1, 1]" in fig.texts
     assert "axis 0: +8 B" in fig.texts and "axis 1: +8 B" in fig.texts
 
@@ -89,8 +82,8 @@ def test_every_index_that_reaches_the_highlighted_bytes_is_marked(read_figure):
 def test_broadcast_repeats_are_hatched_and_stride_zero_is_an_arrow_back(read_figure):
     fig = read_figure(memlayout.show(np.broadcast_to(np.arange(3.0), (4, 3))))
     # rows 1 to 3 re-read row 0: column 0 is the highlighted element's bytes, the rest repeats
-    assert len(hatched(fig, PALETTE["accent"])) == 3
-    assert len(hatched(fig, PALETTE["used"])) == 6
+    assert len(fig.hatched(PALETTE["accent"])) == 3
+    assert len(fig.hatched(PALETTE["used"])) == 6
     assert "repeat: stride 0 reads its bytes again" in fig.texts
     back = [p for p in fig.fig.findobj(FancyArrowPatch)
             if p.get_edgecolor() == mcolors.to_rgba(axis_colour(0))]

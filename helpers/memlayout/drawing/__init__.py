@@ -2,4 +2,5 @@
 
 Each public function takes arrays (or a model object) and returns a ``LayoutFigure``, built
 on ``matplotlib.figure.Figure`` without pyplot, so that it displays once and leaves no state.
+The figure renders itself to PNG through ``_png``, Agg with its text and encoding costs cut.
 """

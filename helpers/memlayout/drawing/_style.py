@@ -12,6 +12,8 @@ import math
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from memlayout.drawing._png import BACKEND
+
 #: Font of all text in the figures; it ships with matplotlib, so it is on every machine.
 FONT = "DejaVu Sans Mono"
 
@@ -84,7 +86,7 @@ class LayoutFigure(Figure):
 
     def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=self.dpi * PIXEL_RATIO)
+        self.savefig(buffer, format="png", dpi=self.dpi * PIXEL_RATIO, backend=BACKEND)
         width, height = (round(n) for n in self.get_size_inches() * self.dpi)
         return buffer.getvalue(), {"width": width, "height": height}
 
