@@ -117,7 +117,7 @@ class GridPlan:
                     family=FONT, fontsize=9, color=PALETTE["muted"])
             return {}
         centres = {}
-        hatched: dict[tuple[str, str], list] = {}
+        hatched: dict[tuple[str, str], list] = {}  # (hatch, colour) -> corners
         x = x0 + _MARGIN
         y_top = top - (0.25 if self.a.ndim >= 3 else 0) - _MARGIN
         for n_panel, panel in enumerate(self.panels):
@@ -133,7 +133,7 @@ class GridPlan:
             centres.update(self._draw_panel(ax, x, y_top, panel, style, hatched,
                                             labels=n_panel == 0))
             x += self.panel_width + _PANEL_GAP
-        _draw_hatches(ax, hatched)
+        _draw_hatches(ax, hatched, self.cell_width)
         return centres
 
     def _draw_panel(self, ax, x0, y_top, panel, style, hatched, *, labels):
@@ -157,9 +157,7 @@ class GridPlan:
                 cell(ax, x, y - CELL, self.texts[index], face=face, edge=edge,
                      width=self.cell_width)
                 if hatch:
-                    hatched.setdefault((hatch[0], edge), []).append(
-                        [(x, y - CELL), (x + self.cell_width, y - CELL), (x + self.cell_width, y),
-                         (x, y)])
+                    hatched.setdefault((hatch[0], edge), []).append((x, y - CELL))
                 centres[index] = (x + self.cell_width / 2, y - CELL / 2)
                 if labels and r == self.rows[0] and self.a.ndim >= 1:
                     ax.text(x + self.cell_width / 2, y + 0.06, str(c), ha="center",
@@ -173,14 +171,16 @@ class GridPlan:
         return centres
 
 
-def _draw_hatches(ax, hatched) -> None:
-    """Hatch the cells of `hatched` (corners by hatch and colour), one patch per kind.
+def _draw_hatches(ax, hatched, width: float) -> None:
+    """Hatch the cells of `hatched` (lower-left corners by hatch and colour), one patch per kind.
 
     Agg renders a hatch pattern afresh for every patch that has one, so a grid with a hundred
     hatched cells took a third of its drawing time; one compound path per kind renders the
     pattern once, and the pattern is anchored to the figure, so the lines are where they were.
     """
+    outline = np.array([(0, 0), (width, 0), (width, CELL), (0, CELL)])
     for (hatch, colour), corners in hatched.items():
-        ax.add_artist(PathPatch(Path.make_compound_path_from_polys(np.array(corners)),
+        cells = np.array(corners)[:, None, :] + outline
+        ax.add_artist(PathPatch(Path.make_compound_path_from_polys(cells),
                                 fill=False, edgecolor="none", hatchcolor=colour,
                                 hatch=hatch))

@@ -31,14 +31,17 @@ from matplotlib.ft2font import RenderMode
 BACKEND = "module://memlayout.drawing._png"
 
 #: Images of more pixels than this are compressed at zlib level 3, smaller ones at 6: for a
-#: figure of 2 Mpx, level 6 takes about 60 ms and level 3 about 35 ms, for a file 30 % larger.
+#: figure of 5 Mpx, level 6 takes about 60 ms and level 3 about 40 ms, for a file 30 % larger.
 _LARGE = 2_000_000
 
 #: Rows of the image converted and compressed at a time.
 _BLOCK = 128
 
+#: Entries each cache keeps; a kernel that draws more distinct strings or glyphs starts again.
+_CACHE_SIZE = 8192
 
-@functools.lru_cache(maxsize=8192)
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _glyph(font, size: float, dpi: float, glyph: int, angle: float, dx: int, dy: int):
     """Bitmap of `glyph` at `size` points, rotated by `angle`, moved by (`dx`, `dy`) / 64 px.
 
@@ -55,7 +58,8 @@ def _glyph(font, size: float, dpi: float, glyph: int, angle: float, dx: int, dy:
 class _Renderer(RendererAgg):
     """Agg, with each string's metrics and layout and each glyph's bitmap kept for reuse."""
 
-    # Keyed by string, font properties, dpi (and, for layouts, font features and language).
+    # Shared by every renderer, keyed by string, font properties and dpi (and, for layouts,
+    # font features and language).
     _metrics: dict = {}
     _layouts: dict = {}
 
@@ -64,7 +68,7 @@ class _Renderer(RendererAgg):
             return super().get_text_width_height_descent(s, prop, ismath)
         key = (s, prop, self.dpi)
         if key not in self._metrics:
-            self._metrics[key] = super().get_text_width_height_descent(s, prop, ismath)
+            _remember(self._metrics, key, super().get_text_width_height_descent(s, prop, ismath))
         return self._metrics[key]
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
@@ -76,8 +80,8 @@ class _Renderer(RendererAgg):
         if key not in self._layouts:
             items = self._prepare_font(prop)._layout(s, flags=get_hinting_flag(),
                                                       features=features, language=language)
-            self._layouts[key] = [(item.ft_object, item.glyph_index, item.x, item.y)
-                                  for item in items]
+            _remember(self._layouts, key, [(item.ft_object, item.glyph_index, item.x, item.y)
+                                           for item in items])
         size = prop.get_size_in_points()
         cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
         # Where Agg puts each glyph, in 1/64 px, with FreeType's y upwards: the whole pixels
@@ -91,10 +95,22 @@ class _Renderer(RendererAgg):
                 0, gc)
 
 
+def _remember(cache: dict, key: tuple, value) -> None:
+    """Store `value` under `key`, with a copy of the key's font properties, which can change.
+
+    A full cache is emptied first, so a long-lived kernel does not grow without bound.
+    """
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    s, prop, *rest = key
+    cache[(s, prop.copy(), *rest)] = value
+
+
 class FigureCanvas(FigureCanvasAgg):
     """The Agg canvas, drawing with :class:`_Renderer` and writing PNG with :func:`encode_png`."""
 
     def get_renderer(self):
+        # Agg's own, with its renderer class swapped: Agg names RendererAgg inside the method.
         w, h = self.get_width_height(physical=True)
         key = w, h, self.figure.dpi
         if self._lastKey != key:
